@@ -1,0 +1,77 @@
+/** `wm serve <module>[:export]`: load the app in the main process, then run it under the manager. */
+import { parseArgs } from 'node:util';
+import type { ConfigKey } from '../config';
+import { loadApp, parseTarget } from '../loader';
+import { runApp } from '../run';
+import { UsageError } from './main';
+
+const CLI_FLAG = Symbol.for('worker-manager.cli-loading');
+
+const OPTIONS = {
+  host: { type: 'string', short: 'H' },
+  port: { type: 'string', short: 'p' },
+  workers: { type: 'string', short: 'w' },
+  'single-process': { type: 'boolean' },
+  dev: { type: 'boolean', short: 'd' },
+  'reload-dir': { type: 'string', multiple: true },
+  inspector: { type: 'boolean', short: 'i' },
+  factory: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`wm serve: ${(error as Error).message.replace(/\. To specify a positional.*$/s, '.')}`, 'Run wm serve --help for the options.');
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    const { HELP } = require('./main') as typeof import('./main.js');
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      positionals.length === 0 ? 'wm serve needs the app module.' : `wm serve takes one app module, got ${positionals.length}: ${positionals.join(' ')}.`,
+      'Usage: wm serve path/to/app.js[:export] [--workers N]',
+    );
+  }
+  const locator = parseTarget(positionals[0]);
+  locator.factory = Boolean(values.factory);
+
+  // While the CLI loads the module, an unguarded app.run() inside it must not start a second manager.
+  (globalThis as Record<symbol, unknown>)[CLI_FLAG] = true;
+  const app = await loadApp(locator).finally(() => {
+    (globalThis as Record<symbol, unknown>)[CLI_FLAG] = false;
+  });
+
+  if (values['reload-dir']?.length) app.config.RELOAD_DIRS = [app.config.RELOAD_DIRS, ...values['reload-dir']].filter(Boolean).join(',');
+  await runApp(app, {
+    host: values.host,
+    port: values.port === undefined ? undefined : parseNumber('--port', values.port),
+    workers: values.workers === undefined ? undefined : parseNumber('--workers', values.workers),
+    singleProcess: values['single-process'],
+    dev: values.dev,
+    inspector: values.inspector ? true : undefined,
+    locator,
+    describeSource: (key: ConfigKey) => FLAG_OF[key] ?? `WM_${key}`,
+  });
+  return 0;
+}
+
+const FLAG_OF: Partial<Record<ConfigKey, string>> = { HOST: '--host', PORT: '--port', WORKERS: '--workers' };
+
+function parseNumber(flag: string, raw: string): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || Number.isNaN(value)) {
+    throw new UsageError(`${flag} must be a number (got "${raw}").`, `Example: ${flag} 4`);
+  }
+  return value;
+}
+
+/** True while `wm serve` loads the app module (see run.ts). */
+export function cliIsLoading(): boolean {
+  return (globalThis as Record<symbol, unknown>)[CLI_FLAG] === true;
+}

@@ -1,0 +1,721 @@
+/**
+ * WorkerManager: the one owner of the process table (WM-1..WM-8). It binds the shared socket, starts every
+ * process and waits for their acks, restarts (shutdown-first or zero-downtime), scales, replaces crashed server
+ * workers, answers the calls its processes make, and shuts everything down. Nothing else writes the table.
+ */
+import { EventEmitter } from 'node:events';
+import * as os from 'node:os';
+import type { App } from '../app';
+import { DEFAULTS, type Config } from '../config';
+import { serializeError, WorkerManagerError } from '../errors';
+import { locatorEnv, type AppLocator } from '../loader';
+import { log } from '../log';
+import type { AppInfo, CallMap, CallMethod, ChildMessage, ManageOptions, ManageParams, RestartParams, SharedDescriptor } from '../protocol';
+import { describeSharedContext } from '../shared/context';
+import { mainHost } from '../shared/host';
+import { FINAL_STATES, RESTRICTED_STATE_KEYS, type ProcessRecord, type ProcessTable } from '../states';
+import { childExecArgv, workerEntryPath } from './entry-path';
+import { describeExit, Incarnation, StartError, WorkerProcess, type StopMode } from './process';
+import { bindSharedSocket, type SharedSocket } from './socket';
+import { resolveProcessTarget, type ProcessFunction } from './targets';
+
+const VERSION: string = (require('../../package.json') as { version: string }).version;
+/** Scaled-down server workers stay listed as TERMINATED (as in Sanic), the newest this many. */
+const TERMINATED_KEPT = 8;
+
+export interface ManagerOptions {
+  locator: AppLocator;
+  workers: number;
+  host: string;
+  port: number;
+  /** Started by a script's app.run() rather than the CLI: error messages mention the main-guard. */
+  startedByScript: boolean;
+  /** Development mode: auto-reloader on. */
+  dev: boolean;
+}
+
+type Phase = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+export interface ManagerEvents {
+  /** The table changed; `name` is the process whose record changed (or was removed). */
+  change: [name: string, record: ProcessRecord | undefined];
+  /** Every process acked: the app serves. */
+  ready: [];
+}
+
+export class WorkerManager extends EventEmitter<ManagerEvents> {
+  /** Ack threshold in units of 0.1 s (WM-4); set early, at module top level. Config THRESHOLD, when set, wins. */
+  static THRESHOLD = 300;
+
+  readonly config: Config;
+  private readonly slots = new Map<string, WorkerProcess>();
+  private socket?: SharedSocket;
+  private phase: Phase = 'idle';
+  private nextServerIndex = 0;
+  private sharedDescriptors: Record<string, SharedDescriptor> = {};
+  private readonly subscribers = new Set<Incarnation>();
+  private tableSeq = 0;
+  private pushScheduled = false;
+  private readonly warned = new Set<string>();
+  private scaleChain: Promise<unknown> = Promise.resolve();
+  private readonly slotChains = new Map<string, Promise<unknown>>();
+  private shutdownPromise?: Promise<number>;
+  private finish!: (code: number) => void;
+  private readonly finished = new Promise<number>((resolve) => (this.finish = resolve));
+  private readonly entry = workerEntryPath();
+  /** Standing-by previous incarnations while a zero-downtime replacement starts. */
+  private readonly standby = new Map<WorkerProcess, Incarnation>();
+
+  constructor(
+    readonly app: App,
+    readonly options: ManagerOptions,
+  ) {
+    super();
+    this.config = app.config;
+    app.main.manager = this;
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /** The listening address, once bound. */
+  get address(): { host: string; port: number } | undefined {
+    return this.socket && { host: this.socket.host, port: this.socket.port };
+  }
+
+  get running(): boolean {
+    return this.phase === 'running';
+  }
+
+  /** Every process's record, `WM-Main` first, then server workers by index, then the rest. */
+  table(): ProcessTable {
+    const table: ProcessTable = { 'WM-Main': { pid: process.pid } };
+    const slots = [...this.slots.values()].filter((s) => s.tracked || !FINAL_STATES.has(s.state));
+    const servers = slots.filter((s) => s.isServer).sort((a, b) => a.index - b.index);
+    for (const slot of [...servers, ...slots.filter((s) => !s.isServer)]) table[slot.name] = { ...slot.record };
+    return table;
+  }
+
+  info(): AppInfo {
+    const servers = this.activeServers().length;
+    const info: AppInfo = {
+      app: this.app.name,
+      mode: `${this.options.dev ? 'debug' : 'production'}, w/ ${servers} worker${servers === 1 ? '' : 's'}`,
+      server: 'node:http',
+      node: process.version,
+      platform: `${os.type()}-${os.release()}-${process.arch}`,
+      packages: [`worker-manager==${VERSION}`],
+      extra: {
+        capabilities: ['restart', 'events', 'scale-down-drain', 'crash-recovery'],
+        commands: [...this.app.inspectorCommands.keys()],
+      },
+    };
+    if (this.options.dev) info['auto-reload'] = 'enabled';
+    return info;
+  }
+
+  // ---------------------------------------------------------------- start-up
+
+  /** Starts the app; resolves with the exit status once it has stopped. */
+  async run(): Promise<number> {
+    if (this.phase !== 'idle') throw new WorkerManagerError('This manager has already run.');
+    this.phase = 'starting';
+    const started = Date.now();
+    try {
+      this.socket = await bindSharedSocket(this.options.host, this.options.port, { startedByScript: this.options.startedByScript });
+    } catch (error) {
+      this.phase = 'stopped';
+      throw error;
+    }
+    this.installSignalHandlers();
+
+    try {
+      this.app.main.fillingSharedCtx = true;
+      try {
+        await this.app.listeners.run('mainProcessStart', this.app);
+      } finally {
+        this.app.main.fillingSharedCtx = false;
+      }
+      this.sharedDescriptors = describeSharedContext(this.app.sharedCtx);
+      for (let i = 0; i < this.options.workers; i++) this.addServerSlot();
+      if (this.config.INSPECTOR) this.addSlot({ name: 'WM-Inspector-0', kind: 'inspector', restartable: true, transient: false, tracked: true });
+      if (this.options.dev) this.addSlot({ name: 'WM-Reloader-0', kind: 'reloader', restartable: false, transient: false, tracked: true });
+      await this.app.listeners.run('mainProcessReady', this.app);
+    } catch (error) {
+      return this.abortStart(undefined, error);
+    }
+
+    const acks = [...this.slots.values()].map((slot) => this.spawn(slot).acked.then(() => undefined, (error: Error) => Promise.reject(Object.assign(error, { slot }))));
+    try {
+      await Promise.all(acks);
+    } catch (error) {
+      return this.abortStart((error as { slot?: WorkerProcess }).slot, error);
+    }
+    if (this.phase !== 'starting') return this.finished;
+    this.phase = 'running';
+    this.announce(Date.now() - started);
+    this.emit('ready');
+    return this.finished;
+  }
+
+  private announce(ms: number): void {
+    const { host, port } = this.socket!;
+    const shown = host.includes(':') ? `[${host}]` : host;
+    process.stdout.write(`Listening on http://${shown}:${port}\n`);
+    const { formatTable } = require('../cli/table') as typeof import('../cli/table');
+    process.stdout.write(formatTable(this.table()) + '\n');
+    log.info(`${this.app.name} is ready: ${this.activeServers().length} server worker(s) in ${ms} ms (pid ${process.pid}).`);
+  }
+
+  /** A process failed to start, or a main-process listener threw: stop everything, exit status 1. */
+  private async abortStart(slot: WorkerProcess | undefined, error: unknown): Promise<number> {
+    if (this.phase === 'stopping' || this.phase === 'stopped') return this.finished;
+    const err = error instanceof Error ? error : new Error(String(error));
+    const hint = err instanceof WorkerManagerError && err.hint ? `\n  ${err.hint}` : '';
+    // A process's error comes with the stack of its cause; a main-process listener's with its own.
+    const stack = err instanceof StartError ? err.cause?.stack : err.stack;
+    const where = slot ? '' : 'A main-process listener failed: ';
+    log.error(`${where}${err.message}${hint}${stack ? `\n${indent(stack)}` : ''}`);
+    log.error('Not all processes started; stopping the app.');
+    await this.stopEverything('shutdown', 2000);
+    return this.complete(1);
+  }
+
+  // ---------------------------------------------------------------- slots and processes
+
+  private addSlot(options: ConstructorParameters<typeof WorkerProcess>[0]): WorkerProcess {
+    const slot = new WorkerProcess(options, this.config);
+    this.slots.set(slot.name, slot);
+    this.changed(slot);
+    return slot;
+  }
+
+  private addServerSlot(): WorkerProcess {
+    const index = this.nextServerIndex++;
+    return this.addSlot({ name: `WM-Server-${index}-0`, kind: 'server', index, restartable: true, transient: true, tracked: true });
+  }
+
+  private activeServers(): WorkerProcess[] {
+    return [...this.slots.values()].filter((s) => s.isServer && !s.retired);
+  }
+
+  private thresholdMs(): number {
+    const units = this.config.THRESHOLD !== DEFAULTS.THRESHOLD ? this.config.THRESHOLD : WorkerManager.THRESHOLD;
+    return units * 100;
+  }
+
+  private childEnv(slot: WorkerProcess): NodeJS.ProcessEnv {
+    const config: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(this.config)) {
+      if (['string', 'number', 'boolean'].includes(typeof value)) config[key] = value;
+    }
+    return {
+      ...process.env,
+      ...locatorEnv(this.options.locator),
+      ...slot.env,
+      WM_PROCESS_NAME: slot.name,
+      WM_PROCESS_KIND: slot.kind,
+      WM_CONFIG_JSON: JSON.stringify(config),
+    };
+  }
+
+  /** Starts a new incarnation in `slot` and makes it current. */
+  private spawn(slot: WorkerProcess): Incarnation {
+    const { execArgv } = childExecArgv();
+    const inc = new Incarnation(slot.name, slot.kind, {
+      entry: this.entry,
+      env: this.childEnv(slot),
+      execArgv,
+      thresholdMs: this.thresholdMs(),
+    });
+    slot.current = inc;
+    this.patch(slot, { ...slot.startPatch(inc.pid), state: 'STARTING', ...(slot.isServer ? { serving: false } : {}) });
+    inc.on('message', (message: ChildMessage) => this.onMessage(slot, inc, message));
+    inc.send({ t: 'init', sharedCtx: this.sharedDescriptors, table: this.table() });
+    if (slot.isServer) inc.send({ t: 'listen' }, this.socket!.handle);
+    inc.acked.then(
+      () => {
+        if (slot.current !== inc) return;
+        this.patch(slot, slot.isServer ? { state: 'ACKED', serving: true } : { state: 'STARTED' });
+      },
+      (error: StartError) => {
+        if (this.phase === 'starting') return; // run() reports it and stops the app
+        log.error(`${error.message}${error.hint ? `\n  ${error.hint}` : ''}${error.cause?.stack ? `\n${indent(error.cause.stack)}` : ''}`);
+        // Alive but silent past the threshold: it goes, and its exit is handled as a death.
+        inc.kill();
+      },
+    );
+    void inc.exited.then(() => this.onExit(slot, inc));
+    return inc;
+  }
+
+  private onMessage(slot: WorkerProcess, inc: Incarnation, message: ChildMessage): void {
+    switch (message.t) {
+      case 'started':
+        if (slot.current === inc && slot.state === 'STARTING') this.patch(slot, { state: 'STARTED' });
+        break;
+      case 'serving':
+        if (slot.current === inc && slot.isServer) this.patch(slot, { serving: message.serving });
+        break;
+      case 'state': {
+        if (slot.current !== inc) break;
+        const patch: Record<string, unknown> = {};
+        for (const [key, value] of Object.entries(message.patch ?? {})) if (!RESTRICTED_STATE_KEYS.has(key)) patch[key] = value;
+        this.patch(slot, patch);
+        break;
+      }
+      case 'warn-once':
+        if (!this.warned.has(message.key)) {
+          this.warned.add(message.key);
+          log.warn(message.message);
+        }
+        break;
+      case 'subscribe':
+        this.subscribers.add(inc);
+        inc.send({ t: 'table', table: this.table(), seq: this.tableSeq });
+        break;
+      case 'call':
+        void this.answer(slot, inc, message.id, message.method, message.params);
+        break;
+    }
+  }
+
+  private onExit(slot: WorkerProcess, inc: Incarnation): void {
+    this.subscribers.delete(inc);
+    mainHost().forget(callerId(inc));
+    if (slot.retiring.delete(inc)) return;
+    if (this.standby.get(slot) === inc) {
+      // The previous incarnation died while its replacement was starting: nothing to fall back on now.
+      this.standby.delete(slot);
+      return;
+    }
+    if (slot.current !== inc) return;
+    const exit = inc.exitInfo!;
+    if (inc.stopRequested) {
+      if (this.phase === 'stopping') this.patch(slot, { state: 'JOINED', ...(slot.isServer ? { serving: false } : {}) });
+      return;
+    }
+    if (this.phase === 'starting' || this.phase === 'stopping' || this.phase === 'stopped') return;
+    this.onDeath(slot, inc, exit.code === 0 && !exit.signal);
+  }
+
+  /** The current incarnation of `slot` ended without being asked to. */
+  private onDeath(slot: WorkerProcess, inc: Incarnation, cleanExit: boolean): void {
+    const exit = describeExit(inc.exitInfo!);
+    const fallback = this.standby.get(slot);
+    if (fallback?.alive) {
+      // A zero-downtime replacement failed: the previous process never stopped serving, so it stays.
+      this.standby.delete(slot);
+      slot.current = fallback;
+      this.patch(slot, { pid: fallback.pid, state: 'ACKED', serving: true });
+      log.error(`The replacement for ${slot.name} failed (${exit}); the previous process (pid ${fallback.pid}) keeps serving.`);
+      return;
+    }
+    this.patch(slot, { state: cleanExit ? 'COMPLETED' : 'FAILED', ...(slot.isServer ? { serving: false } : {}) });
+    if (slot.kind === 'custom') {
+      if (!slot.tracked) this.removeSlot(slot);
+      return;
+    }
+    if (slot.retired) return;
+    const servedMs = inc.ackedAt === undefined ? undefined : Date.now() - inc.ackedAt;
+    const decision = slot.crashPolicy.onDeath(servedMs);
+    if (decision.action === 'give-up') {
+      slot.retired = true;
+      this.patch(slot, { crash_loop: true });
+      log.error(
+        `CRASH LOOP: ${slot.name} died ${decision.unstableInARow} times in a row within ${this.config.MIN_UPTIME} s of starting ` +
+          `(last: ${exit}). It will not be replaced again; ${this.activeServers().length} server worker(s) keep serving. ` +
+          `Fix the cause, then restart it by name (wm inspect restart ${slot.name}) or reload.`,
+      );
+      if (slot.isServer && this.activeServers().length === 0) {
+        log.error('No server worker is left to serve: stopping the app.');
+        void this.shutdown(1);
+      }
+      return;
+    }
+    const when = decision.delayMs > 0 ? `in ${(decision.delayMs / 1000).toFixed(1)} s` : 'now';
+    log.warn(`${slot.name} (pid ${inc.pid}) died unexpectedly (${exit}); replacing it ${when}.`);
+    this.queueForSlot(slot, async () => {
+      if (decision.delayMs > 0) {
+        this.patch(slot, { state: 'IDLE' });
+        await new Promise<void>((resolve) => {
+          slot.pendingRespawn = setTimeout(resolve, decision.delayMs);
+        });
+        slot.pendingRespawn = undefined;
+      }
+      if (this.phase !== 'running' || slot.retired) return;
+      await this.spawn(slot).acked.catch(() => {});
+    });
+  }
+
+  private removeSlot(slot: WorkerProcess): void {
+    this.slots.delete(slot.name);
+    this.slotChains.delete(slot.name);
+    this.emit('change', slot.name, undefined);
+    this.schedulePush();
+  }
+
+  /** Runs `op` after whatever `slot` is already doing: one restart of a process at a time. */
+  private queueForSlot(slot: WorkerProcess, op: () => Promise<void>): Promise<void> {
+    const previous = this.slotChains.get(slot.name) ?? Promise.resolve();
+    const next = previous.then(op, op).catch((error) => log.error(`${slot.name}: ${serializeError(error).stack}`));
+    this.slotChains.set(slot.name, next);
+    return next;
+  }
+
+  private patch(slot: WorkerProcess, patch: Partial<ProcessRecord>): void {
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === undefined) delete slot.record[key];
+      else slot.record[key] = value;
+    }
+    this.changed(slot);
+  }
+
+  private changed(slot: WorkerProcess): void {
+    this.emit('change', slot.name, { ...slot.record });
+    this.schedulePush();
+  }
+
+  /** Sends the table to subscribers once per turn of the event loop, however many records changed in it. */
+  private schedulePush(): void {
+    if (this.pushScheduled || this.subscribers.size === 0) return;
+    this.pushScheduled = true;
+    setImmediate(() => {
+      this.pushScheduled = false;
+      const message = { t: 'table' as const, table: this.table(), seq: ++this.tableSeq };
+      for (const inc of this.subscribers) inc.send(message);
+    });
+  }
+
+  // ---------------------------------------------------------------- calls from processes
+
+  private async answer(slot: WorkerProcess, inc: Incarnation, id: number, method: CallMethod, params: unknown): Promise<void> {
+    try {
+      const value = await this.dispatch(slot, inc, method, params as never);
+      inc.send({ t: 'result', id, ok: true, value });
+    } catch (error) {
+      inc.send({ t: 'result', id, ok: false, error: serializeError(error) });
+    }
+  }
+
+  private async dispatch<M extends CallMethod>(
+    _slot: WorkerProcess,
+    inc: Incarnation,
+    method: M,
+    params: CallMap[M]['params'],
+  ): Promise<CallMap[CallMethod]['result']> {
+    switch (method) {
+      case 'workers':
+        return this.table();
+      case 'info':
+        return this.info();
+      case 'restart':
+        return this.startRestart(params as RestartParams).names;
+      case 'reload':
+        return this.startReload(params as { zeroDowntime?: boolean }).names;
+      case 'scale': {
+        const { replicas } = params as { replicas: number };
+        void this.scale(replicas).catch(() => {});
+        return `Scaling to ${replicas}`;
+      }
+      case 'shutdown':
+        setImmediate(() => void this.shutdown(0));
+        return null;
+      case 'manage': {
+        const p = params as ManageParams;
+        return this.manage(p.name, p.target, p.kwargs, p.options);
+      }
+      case 'shared': {
+        const { id, op, args } = params as { id: number; op: string; args: unknown[] };
+        return (await mainHost().apply(id, op, args, callerId(inc))) as never;
+      }
+      default:
+        throw new WorkerManagerError(`Unknown call "${String(method)}".`);
+    }
+  }
+
+  // ---------------------------------------------------------------- restart, reload, scale
+
+  /**
+   * Restarts processes (WM-6, WM-7). Names: those processes; `allWorkers` or no names: every transient process
+   * (server workers included). Resolves once every replacement serves and every old process is gone.
+   */
+  restart(params: RestartParams = {}): Promise<string[]> {
+    const { names, done } = this.startRestart(params);
+    return done.then(() => names);
+  }
+
+  /** Restarts what the inspector's `reload` restarts: every transient process (all server workers). */
+  reload(options: { zeroDowntime?: boolean } = {}): Promise<string[]> {
+    const { names, done } = this.startReload(options);
+    return done.then(() => names);
+  }
+
+  private startReload(options: { zeroDowntime?: boolean }) {
+    return this.startRestart({ allWorkers: true, zeroDowntime: options.zeroDowntime });
+  }
+
+  /** Checks the order, starts it, and returns the names at once with a promise of completion. */
+  private startRestart(params: RestartParams): { names: string[]; done: Promise<void> } {
+    this.requireRunning('restart');
+    const slots = this.restartTargets(params);
+    const zeroDowntime = Boolean(params.zeroDowntime);
+    const done = Promise.all(slots.map((slot) => this.queueForSlot(slot, () => this.restartSlot(slot, zeroDowntime)))).then(() => undefined);
+    return { names: slots.map((s) => s.name), done };
+  }
+
+  private restartTargets(params: RestartParams): WorkerProcess[] {
+    const names = (params.names ?? []).filter(Boolean);
+    if (params.allWorkers || names.length === 0) {
+      return [...this.slots.values()].filter((s) => s.transient && !s.retired);
+    }
+    const known = [...this.slots.keys()];
+    return names.map((name) => {
+      const slot = this.slots.get(name);
+      if (!slot) {
+        throw new WorkerManagerError(`No process named "${name}".`, `Known processes: ${known.join(', ')}.`);
+      }
+      if (!slot.restartable) {
+        throw new WorkerManagerError(
+          `${name} is not restartable.`,
+          slot.kind === 'custom' ? 'Manage it with { restartable: true } (or transient: true) to restart it by hand.' : undefined,
+        );
+      }
+      if (slot.isServer && slot.retired && !slot.record.crash_loop) {
+        throw new WorkerManagerError(`${name} was removed by a scale-down.`, 'Scale up to add server workers.');
+      }
+      if (slot.kind === 'custom' && !slot.transient && !FINAL_STATES.has(slot.state) && slot.state !== 'NONE') {
+        throw new WorkerManagerError(
+          `Cannot restart ${name}: it is a durable process in state ${slot.state}, and those restart only from a final state.`,
+          'Wait until it is COMPLETED or FAILED, or manage it with transient: true.',
+        );
+      }
+      return slot;
+    });
+  }
+
+  private async restartSlot(slot: WorkerProcess, zeroDowntime: boolean): Promise<void> {
+    if (this.phase !== 'running') return;
+    slot.crashPolicy.reset();
+    if (slot.record.crash_loop) {
+      slot.retired = false;
+      this.patch(slot, { crash_loop: undefined });
+    }
+    if (slot.pendingRespawn) {
+      clearTimeout(slot.pendingRespawn);
+      slot.pendingRespawn = undefined;
+    }
+    const old = slot.current?.alive ? slot.current : undefined;
+    this.patch(slot, { state: 'RESTARTING' });
+    if (zeroDowntime && old) {
+      this.standby.set(slot, old);
+      const inc = this.spawn(slot);
+      const ok = await inc.acked.then(() => true, () => false);
+      if (!ok) return; // onDeath puts the previous process back
+      this.standby.delete(slot);
+      slot.retiring.add(old);
+      await old.stop('handover', this.gracefulMs());
+      return;
+    }
+    if (old) {
+      if (slot.isServer) this.patch(slot, { serving: false });
+      await old.stop('shutdown', this.gracefulMs());
+    }
+    if (this.phase !== 'running') return;
+    await this.spawn(slot).acked.catch(() => {});
+  }
+
+  /** Sets the number of server workers (WM-8); resolves when new ones serve and removed ones are gone. */
+  scale(replicas: number): Promise<void> {
+    if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 1) {
+      return Promise.reject(
+        new WorkerManagerError(
+          `Cannot scale to ${JSON.stringify(replicas)}: give a whole number of server workers of at least 1.`,
+          'To stop the app, use shutdown.',
+        ),
+      );
+    }
+    try {
+      this.requireRunning('scale');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const run = async () => {
+      if (this.phase !== 'running') return;
+      const active = this.activeServers();
+      if (replicas > active.length) {
+        log.info(`Scaling up from ${active.length} to ${replicas} server workers.`);
+        const added = Array.from({ length: replicas - active.length }, () => this.addServerSlot());
+        await Promise.all(added.map((slot) => this.queueForSlot(slot, () => this.spawn(slot).acked.catch(() => {}))));
+      } else if (replicas < active.length) {
+        log.info(`Scaling down from ${active.length} to ${replicas} server workers (newest first, drained).`);
+        const victims = active.sort((a, b) => b.index - a.index).slice(0, active.length - replicas);
+        await Promise.all(victims.map((slot) => this.retireSlot(slot)));
+        this.pruneTerminated();
+      }
+    };
+    const next = this.scaleChain.then(run, run);
+    this.scaleChain = next.catch(() => {});
+    return next;
+  }
+
+  private async retireSlot(slot: WorkerProcess): Promise<void> {
+    slot.retired = true;
+    if (slot.pendingRespawn) clearTimeout(slot.pendingRespawn);
+    this.patch(slot, { state: 'TERMINATED', serving: false });
+    const inc = slot.current;
+    if (inc?.alive) {
+      slot.retiring.add(inc);
+      await inc.stop('handover', this.gracefulMs());
+    }
+  }
+
+  private pruneTerminated(): void {
+    const terminated = [...this.slots.values()].filter((s) => s.isServer && s.retired && s.state === 'TERMINATED');
+    for (const slot of terminated.slice(0, Math.max(0, terminated.length - TERMINATED_KEPT))) {
+      if ([...slot.live()].length === 0) this.removeSlot(slot);
+    }
+  }
+
+  // ---------------------------------------------------------------- custom processes
+
+  /**
+   * Registers a custom process (WM-13) and, when the app already runs, starts it (WM-14). Returns the process
+   * names (`WM-<name>-<i>`, one per worker).
+   */
+  manage(name: string, fn: ProcessFunction | string, kwargs: Record<string, unknown> = {}, options: ManageOptions = {}): string[] {
+    if (typeof name !== 'string' || name.trim() === '') throw new WorkerManagerError('manage() needs a process name.');
+    if (options.transient && options.restartable === false) {
+      throw new WorkerManagerError(
+        `manage("${name}"): a transient process is always restartable; transient: true with restartable: false is a contradiction.`,
+        'Drop restartable: false, or make the process durable (transient: false).',
+      );
+    }
+    const workers = options.workers ?? 1;
+    if (!Number.isInteger(workers) || workers < 1) throw new WorkerManagerError(`manage("${name}"): workers must be a whole number of at least 1.`);
+    if (this.phase === 'stopping' || this.phase === 'stopped') throw new WorkerManagerError('The app is shutting down; no new process can start.');
+    const names = Array.from({ length: workers }, (_, i) => `WM-${name}-${i}`);
+    const taken = names.filter((n) => this.slots.has(n));
+    if (taken.length) {
+      throw new WorkerManagerError(`A process named ${taken.join(', ')} already exists.`, 'Give each managed process its own name.');
+    }
+    let kwargsJson: string;
+    try {
+      kwargsJson = JSON.stringify(kwargs ?? {});
+    } catch {
+      throw new WorkerManagerError(`manage("${name}"): kwargs must be plain JSON data to reach a fresh process.`);
+    }
+    const target = resolveProcessTarget(fn, name);
+    const transient = Boolean(options.transient);
+    const slots = names.map((processName) =>
+      this.addSlot({
+        name: processName,
+        kind: 'custom',
+        restartable: transient || Boolean(options.restartable),
+        transient,
+        tracked: options.tracked ?? true,
+        env: { WM_CUSTOM_TARGET: target, WM_CUSTOM_KWARGS: kwargsJson },
+      }),
+    );
+    if (this.phase === 'running') for (const slot of slots) this.queueForSlot(slot, async () => void (await this.spawn(slot).acked.catch(() => {})));
+    return names;
+  }
+
+  // ---------------------------------------------------------------- shutdown
+
+  /** Stops every process gracefully, runs mainProcessStop listeners, and resolves with the exit status. */
+  shutdown(code = 0): Promise<number> {
+    if (this.shutdownPromise) return this.shutdownPromise;
+    if (this.phase === 'idle' || this.phase === 'stopped') return Promise.resolve(code);
+    this.shutdownPromise = (async () => {
+      log.info(`Shutting down ${this.app.name}...`);
+      await this.stopEverything('shutdown', this.gracefulMs());
+      return this.complete(code);
+    })();
+    return this.shutdownPromise;
+  }
+
+  private async stopEverything(mode: StopMode, timeoutMs: number): Promise<void> {
+    this.phase = 'stopping';
+    const exits: Promise<unknown>[] = [];
+    for (const slot of this.slots.values()) {
+      if (slot.pendingRespawn) clearTimeout(slot.pendingRespawn);
+      for (const inc of slot.live()) exits.push(inc.stop(mode, timeoutMs));
+      const spare = this.standby.get(slot);
+      if (spare?.alive) exits.push(spare.stop(mode, timeoutMs));
+    }
+    await Promise.all(exits);
+  }
+
+  private async complete(code: number): Promise<number> {
+    try {
+      await this.app.listeners.run('mainProcessStop', this.app);
+    } catch (error) {
+      log.error(`A mainProcessStop listener failed: ${serializeError(error).stack}`);
+      code = code || 1;
+    }
+    this.socket?.close();
+    this.phase = 'stopped';
+    this.removeSignalHandlers();
+    this.finish(code);
+    return code;
+  }
+
+  /** Kills every process at once (a second Ctrl-C). */
+  forceStop(): void {
+    for (const slot of this.slots.values()) for (const inc of slot.live()) inc.kill();
+    for (const spare of this.standby.values()) spare.kill();
+  }
+
+  private signalCount = 0;
+  private readonly onSignal = (signal: NodeJS.Signals) => {
+    this.signalCount += 1;
+    if (this.signalCount === 1 && this.phase !== 'stopping') {
+      log.info(`Received ${signal}: stopping gracefully (again to force).`);
+      void this.shutdown(0);
+      return;
+    }
+    log.warn(`Received ${signal} again: killing every process now.`);
+    this.forceStop();
+    this.socket?.close();
+    process.exit(1);
+  };
+  private readonly onHangup = () => {
+    if (this.phase !== 'running') return;
+    log.info('Received SIGHUP: reloading every server worker with zero downtime.');
+    void this.reload({ zeroDowntime: true }).catch((error) => log.error(String(error)));
+  };
+
+  private installSignalHandlers(): void {
+    process.on('SIGINT', this.onSignal);
+    process.on('SIGTERM', this.onSignal);
+    process.on('SIGHUP', this.onHangup);
+  }
+
+  private removeSignalHandlers(): void {
+    process.off('SIGINT', this.onSignal);
+    process.off('SIGTERM', this.onSignal);
+    process.off('SIGHUP', this.onHangup);
+  }
+
+  private gracefulMs(): number {
+    return this.config.GRACEFUL_SHUTDOWN_TIMEOUT * 1000;
+  }
+
+  private requireRunning(action: string): void {
+    if (this.phase !== 'running') {
+      throw new WorkerManagerError(`Cannot ${action} now: the app is ${this.phase === 'starting' ? 'still starting' : 'stopping'}.`);
+    }
+  }
+}
+
+/** Shared-primitive owner identity: one per OS process, so a replaced worker's locks are freed. */
+function callerId(inc: Incarnation): string {
+  return `${inc.name}#${inc.pid}`;
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n');
+}

@@ -1,0 +1,110 @@
+/**
+ * Entry point of every process the manager starts (WM-3: a fresh Node process that loads the app module again).
+ * WM_PROCESS_KIND says what to run once the app is loaded: a server worker, the inspector, the reloader, or a
+ * custom process.
+ */
+import type { App } from '../app';
+import { serializeError } from '../errors';
+import { loadApp, locatorFromEnv } from '../loader';
+import { log, setLogProcessName } from '../log';
+import type { MainMessage, ProcessKind, SharedDescriptor } from '../protocol';
+import { loadSharedContext } from '../shared/context';
+import { primitiveFromDescriptor, setSharedTransport } from '../shared/primitives';
+import { ManagerLink } from './link';
+import { Multiplexer } from './multiplexer';
+
+const name = process.env.WM_PROCESS_NAME ?? 'WM-Unknown';
+const kind = (process.env.WM_PROCESS_KIND ?? 'server') as ProcessKind;
+
+async function main(): Promise<void> {
+  setLogProcessName(name);
+  if (!process.send) {
+    process.stderr.write('This is the worker manager\'s child entry point; start the app with `wm serve` or app.run().\n');
+    process.exit(2);
+  }
+  const link = new ManagerLink();
+  // Ask for these before anything awaits: the manager sends them right after it starts this process.
+  const init = link.next('init');
+  const listen = kind === 'server' ? link.next('listen') : undefined;
+  link.send({ t: 'started' });
+  if (kind !== 'custom') {
+    // Ctrl-C reaches the whole process group; the manager decides how this process stops.
+    process.on('SIGINT', () => {});
+  }
+
+  // Until the process is up, any error is a start-up failure the manager reports by name.
+  let failed = false;
+  const failStart = (phase: 'load' | 'start', error: unknown): void => {
+    if (failed) return;
+    failed = true;
+    link.send({ t: 'failed', phase, error: serializeError(error) });
+    // Let the message reach the manager before exiting.
+    setTimeout(() => process.exit(1), 50);
+  };
+  const onUncaught = (error: unknown) => failStart('start', error);
+  process.on('uncaughtException', onUncaught);
+  process.on('unhandledRejection', onUncaught);
+
+  let app: App;
+  try {
+    app = await loadApp(locatorFromEnv());
+    Object.assign(app.config, JSON.parse(process.env.WM_CONFIG_JSON ?? '{}'));
+  } catch (error) {
+    failStart('load', error);
+    return;
+  }
+
+  try {
+    const { sharedCtx, table } = (await init) as Extract<MainMessage, { t: 'init' }>;
+    setSharedTransport((id, op, args) => link.call('shared', { id, op, args }));
+    loadSharedContext(app.sharedCtx, materialize(sharedCtx));
+    app.attachMultiplexer(new Multiplexer(link, name, table));
+
+    switch (kind) {
+      case 'server': {
+        await listen;
+        const { serveWorker } = require('./serve') as typeof import('./serve.js');
+        await serveWorker(app, link, link.takeListenHandle());
+        break;
+      }
+      case 'custom': {
+        const { runCustomProcess } = require('./custom') as typeof import('./custom.js');
+        await runCustomProcess(link, () => {
+          process.off('uncaughtException', onUncaught);
+          process.off('unhandledRejection', onUncaught);
+        });
+        return;
+      }
+      case 'inspector': {
+        const { runInspectorProcess } = require('../inspector/process') as typeof import('../inspector/process.js');
+        await runInspectorProcess(app, link);
+        link.send({ t: 'ack' });
+        break;
+      }
+      case 'reloader': {
+        const { runReloaderProcess } = require('../reloader') as typeof import('../reloader.js');
+        await runReloaderProcess(app, link);
+        link.send({ t: 'ack' });
+        break;
+      }
+    }
+  } catch (error) {
+    failStart('start', error);
+    return;
+  }
+  // Serving: from here an uncaught error crashes this process the usual Node way, and the manager replaces it.
+  process.off('uncaughtException', onUncaught);
+  process.off('unhandledRejection', onUncaught);
+}
+
+function materialize(descriptors: Record<string, SharedDescriptor>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, d] of Object.entries(descriptors)) {
+    out[key] = d.kind === 'primitive' ? primitiveFromDescriptor(d.type, d.id) : d.value;
+  }
+  return out;
+}
+
+main().catch((error) => {
+  log.error(serializeError(error).stack ?? String(error));
+});

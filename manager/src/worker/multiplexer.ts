@@ -1,0 +1,124 @@
+/**
+ * `app.m` (WM-10): a process's view of the manager. Reads come from the table the manager sends; actions are
+ * calls to the manager that resolve with its answer or reject with its error (Sanic only logs failures).
+ */
+import { WorkerManagerError } from '../errors';
+import type { ManageOptions, RestartParams } from '../protocol';
+import { RESTRICTED_STATE_KEYS, type ProcessRecord, type ProcessTable } from '../states';
+import { resolveProcessTarget, type ProcessFunction } from '../main/targets';
+import type { ManagerLink } from './link';
+
+export interface RestartOptions {
+  allWorkers?: boolean;
+  zeroDowntime?: boolean;
+}
+
+export class Multiplexer {
+  private table: ProcessTable;
+  private subscribed = false;
+  private readonly stateProxy: ProcessRecord;
+
+  constructor(
+    private readonly link: ManagerLink,
+    readonly name: string,
+    initialTable: ProcessTable,
+  ) {
+    this.table = initialTable;
+    link.on('table', (message: { table: ProcessTable }) => {
+      this.table = message.table;
+    });
+    this.stateProxy = new Proxy({} as ProcessRecord, {
+      get: (_t, key) => (typeof key === 'string' ? this.ownRecord()[key] : undefined),
+      set: (_t, key, value) => {
+        if (typeof key !== 'string') return false;
+        this.setState({ [key]: value });
+        return true;
+      },
+      deleteProperty: (_t, key) => {
+        if (typeof key !== 'string') return false;
+        this.setState({ [key]: undefined });
+        return true;
+      },
+      has: (_t, key) => typeof key === 'string' && key in this.ownRecord(),
+      ownKeys: () => Object.keys(this.ownRecord()),
+      getOwnPropertyDescriptor: (_t, key) =>
+        typeof key === 'string' && key in this.ownRecord()
+          ? { value: this.ownRecord()[key], enumerable: true, configurable: true, writable: true }
+          : undefined,
+    });
+  }
+
+  get pid(): number {
+    return process.pid;
+  }
+
+  /** This process's record. Set your own keys on it (`app.m.state.queue_depth = 3`); the manager's keys are refused. */
+  get state(): ProcessRecord {
+    return this.stateProxy;
+  }
+
+  /** Every process's record, `WM-Main` included. */
+  get workers(): ProcessTable {
+    if (!this.subscribed) {
+      // Start receiving changes only once someone looks: most apps never do.
+      this.subscribed = true;
+      this.link.send({ t: 'subscribe' });
+    }
+    return this.table;
+  }
+
+  /**
+   * Restart: no argument restarts this process; a string of comma-separated names or an array restarts those;
+   * `{ allWorkers: true }` restarts every restartable process; `zeroDowntime` starts each replacement and waits
+   * for its ack before stopping the old process. Resolves with the names restarted.
+   */
+  restart(names?: string | string[] | RestartOptions, options: RestartOptions = {}): Promise<string[]> {
+    let list: string[] | undefined;
+    if (typeof names === 'string') list = names.split(',').map((n) => n.trim()).filter(Boolean);
+    else if (Array.isArray(names)) list = names;
+    else if (names && typeof names === 'object') options = { ...names, ...options };
+    const params: RestartParams = { zeroDowntime: options.zeroDowntime ?? false };
+    if (options.allWorkers) params.allWorkers = true;
+    else params.names = list && list.length > 0 ? list : [this.name];
+    return this.link.call('restart', params);
+  }
+
+  /** Sets the number of server workers; resolves once the manager has taken the order. */
+  scale(replicas: number): Promise<string> {
+    return this.link.call('scale', { replicas });
+  }
+
+  /** Shuts the whole app down. */
+  terminate(): Promise<null> {
+    return this.link.call('shutdown', {});
+  }
+
+  /** Starts a managed process on the fly (WM-14); same arguments as `app.manager.manage`. */
+  manage(name: string, fn: ProcessFunction | string, kwargs: Record<string, unknown> = {}, options: ManageOptions = {}): Promise<string[]> {
+    const target = resolveProcessTarget(fn, name);
+    return this.link.call('manage', { name, target, kwargs, options });
+  }
+
+  private ownRecord(): ProcessRecord {
+    return (this.table[this.name] as ProcessRecord | undefined) ?? ({} as ProcessRecord);
+  }
+
+  private setState(patch: Record<string, unknown>): void {
+    for (const key of Object.keys(patch)) {
+      if (RESTRICTED_STATE_KEYS.has(key)) {
+        throw new WorkerManagerError(
+          `"${key}" is kept by the manager and cannot be set on ${this.name}'s state.`,
+          `Use a key of your own, e.g. app.m.state.my_${key} = ...; reserved: ${[...RESTRICTED_STATE_KEYS].join(', ')}.`,
+        );
+      }
+    }
+    // Keep a local copy current at once, so a read right after a write sees it.
+    const own = { ...this.ownRecord() };
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === undefined) delete own[key];
+      else own[key] = value;
+    }
+    this.table = { ...this.table, [this.name]: own };
+    this.link.send({ t: 'state', patch });
+  }
+}
