@@ -121,6 +121,10 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
     this.phase = 'starting';
     const started = Date.now();
     try {
+      if (this.config.INSPECTOR) {
+        const { validateInspectorConfig } = require('../inspector/config') as typeof import('../inspector/config.js');
+        validateInspectorConfig(this.config);
+      }
       this.socket = await bindSharedSocket(this.options.host, this.options.port, { startedByScript: this.options.startedByScript });
     } catch (error) {
       this.phase = 'stopped';
