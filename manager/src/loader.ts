@@ -136,8 +136,10 @@ function isTypeScriptFile(file: string): boolean {
 function wrapLoadError(module: string, error: unknown): Error {
   if (error instanceof WorkerManagerError) return error;
   const err = error instanceof Error ? error : new Error(String(error));
+  // Point at the line that threw: the first frame outside Node and this package.
+  const frame = (err.stack ?? '').split('\n').find((line) => /^\s+at /.test(line) && !/node:internal|[\\/]manager[\\/]dist[\\/]/.test(line));
   const wrapped = new WorkerManagerError(
-    `The app module ${module} failed to load: ${err.name}: ${err.message}`,
+    `The app module ${module} failed to load: ${err.name}: ${err.message}${frame ? `\n${frame}` : ''}`,
     'Fix the error above (the stack shows where); the module runs again in every worker.',
   );
   wrapped.stack = `${wrapped.message}\n${(err.stack ?? '').split('\n').slice(1).join('\n')}`;

@@ -84,8 +84,8 @@ export type ChildMessage =
 export type MainMessage =
   /** First message to every child: what it needs before it runs the app's listeners. */
   | { t: 'init'; sharedCtx: Record<string, SharedDescriptor>; table: ProcessTable }
-  /** Server workers: serve on the socket sent as this message's handle. */
-  | { t: 'listen' }
+  /** Server workers: serve on the socket sent as this message's handle, bound to `port`. */
+  | { t: 'listen'; port: number }
   /** Stop: `handover` drains politely while other workers keep serving; `shutdown` closes idle connections now. */
   | { t: 'stop'; mode: 'handover' | 'shutdown'; timeoutMs: number }
   | { t: 'result'; id: number; ok: true; value: unknown }

@@ -56,7 +56,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
     dev: values.dev,
     inspector: values.inspector ? true : undefined,
     locator,
-    describeSource: (key: ConfigKey) => FLAG_OF[key] ?? `WM_${key}`,
+    describeSource: (key: ConfigKey) => {
+      const flag = FLAG_OF[key];
+      if (flag && values[flag.slice(2) as keyof typeof values] !== undefined) return flag;
+      return process.env[`WM_${key}`] !== undefined ? `WM_${key}` : `config ${key}`;
+    },
   });
   return 0;
 }

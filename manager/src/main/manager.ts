@@ -164,9 +164,9 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
   private announce(ms: number): void {
     const { host, port } = this.socket!;
     const shown = host.includes(':') ? `[${host}]` : host;
-    process.stdout.write(`Listening on http://${shown}:${port}\n`);
     const { formatTable } = require('../cli/table') as typeof import('../cli/table');
-    process.stdout.write(formatTable(this.table()) + '\n');
+    // One write, so a reader sees the address and the table together.
+    process.stdout.write(`Listening on http://${shown}:${port}\n${formatTable(this.table())}\n`);
     log.info(`${this.app.name} is ready: ${this.activeServers().length} server worker(s) in ${ms} ms (pid ${process.pid}).`);
   }
 
@@ -235,7 +235,7 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
     this.patch(slot, { ...slot.startPatch(inc.pid), state: 'STARTING', ...(slot.isServer ? { serving: false } : {}) });
     inc.on('message', (message: ChildMessage) => this.onMessage(slot, inc, message));
     inc.send({ t: 'init', sharedCtx: this.sharedDescriptors, table: this.table() });
-    if (slot.isServer) inc.send({ t: 'listen' }, this.socket!.handle);
+    if (slot.isServer) inc.send({ t: 'listen', port: this.socket!.port }, this.socket!.handle);
     inc.acked.then(
       () => {
         if (slot.current !== inc) return;

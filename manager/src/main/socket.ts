@@ -36,8 +36,14 @@ export async function bindSharedSocket(host: string, port: number, context: { st
   const create = (net as unknown as { _createServerHandle: CreateServerHandle })._createServerHandle;
   const result = create(address, port, family === 6 ? 6 : 4);
   if (typeof result === 'number') throw bindError(getSystemErrorName(result), host, port, context.startedByScript);
+  // libuv defers a bind's EADDRINUSE to listen(), which happens in a worker that never learns of it: it would
+  // listen on an unbound socket, which the kernel binds to a random port on every address. So check here.
   const name: { port?: number } = {};
   result.getsockname(name);
+  if (!name.port || (port !== 0 && name.port !== port)) {
+    result.close();
+    throw bindError('EADDRINUSE', host, port, context.startedByScript);
+  }
   return {
     handle: result,
     host,

@@ -62,9 +62,9 @@ async function main(): Promise<void> {
 
     switch (kind) {
       case 'server': {
-        await listen;
+        const { port } = (await listen) as Extract<MainMessage, { t: 'listen' }>;
         const { serveWorker } = require('./serve') as typeof import('./serve.js');
-        await serveWorker(app, link, link.takeListenHandle());
+        await serveWorker(app, link, link.takeListenHandle(), port);
         break;
       }
       case 'custom': {

@@ -15,7 +15,6 @@ export interface RestartOptions {
 
 export class Multiplexer {
   private table: ProcessTable;
-  private subscribed = false;
   private readonly stateProxy: ProcessRecord;
 
   constructor(
@@ -27,6 +26,8 @@ export class Multiplexer {
     link.on('table', (message: { table: ProcessTable }) => {
       this.table = message.table;
     });
+    // Keep `workers` current from the start: a handful of messages per change, and reads never go stale.
+    link.send({ t: 'subscribe' });
     this.stateProxy = new Proxy({} as ProcessRecord, {
       get: (_t, key) => (typeof key === 'string' ? this.ownRecord()[key] : undefined),
       set: (_t, key, value) => {
@@ -59,11 +60,6 @@ export class Multiplexer {
 
   /** Every process's record, `WM-Main` included. */
   get workers(): ProcessTable {
-    if (!this.subscribed) {
-      // Start receiving changes only once someone looks: most apps never do.
-      this.subscribed = true;
-      this.link.send({ t: 'subscribe' });
-    }
     return this.table;
   }
 

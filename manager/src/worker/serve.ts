@@ -7,7 +7,7 @@ import { serializeError } from '../errors';
 import { ConnectionDrainer, type StopMode } from './drain';
 import type { ManagerLink } from './link';
 
-export async function serveWorker(app: App, link: ManagerLink, handle: unknown): Promise<void> {
+export async function serveWorker(app: App, link: ManagerLink, handle: unknown, port: number): Promise<void> {
   await app.listeners.run('beforeServerStart', app);
   const server = app.serverFactory ? app.serverFactory(app.handler) : http.createServer(app.handler);
   server.keepAliveTimeout = Number(app.config.KEEP_ALIVE_TIMEOUT) * 1000;
@@ -20,6 +20,11 @@ export async function serveWorker(app: App, link: ManagerLink, handle: unknown):
       resolve();
     });
   });
+  const address = server.address();
+  if (!address || typeof address !== 'object' || address.port !== port) {
+    // Never serve on a socket other than the one the manager holds (see main/socket.ts).
+    throw new Error(`The shared socket was not bound to port ${port} (got ${JSON.stringify(address)}).`);
+  }
   await app.listeners.run('afterServerStart', app);
 
   let stopping: Promise<void> | undefined;

@@ -1,0 +1,103 @@
+// Runs an extension test suite inside a real VS Code (a running code-server) driven by headless
+// Chromium, the way @vscode/test-web does it: the workbench URL carries extensionDevelopmentPath and
+// extensionTestsPath (honoured because code-server runs with --vscode-option enable-smoke-test-driver),
+// the suite's result arrives through window.codeAutomationExit, and everything the workbench and the
+// extension host print arrives through window.codeAutomationLog.
+//
+// A test asks for a screenshot by printing `[[wm-e2e:screenshot:<name>]]`; the file appears in --shots.
+//
+// usage: node run-tests.js --url http://127.0.0.1:PORT --folder DIR --ext DIR --tests FILE
+//          --shots DIR --log FILE [--timeout SECONDS] [--profile DIR]
+// exit status: the suite's (0 passed, 1 failed), 124 on timeout, 2 when the harness itself broke.
+'use strict';
+const { chromium } = require('playwright-core');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const args = parseArgs(process.argv.slice(2), ['url', 'folder', 'ext', 'tests', 'shots', 'log']);
+const timeoutMs = Number(args.timeout || 300) * 1000;
+const t0 = Date.now();
+const say = (...a) => console.log(`[harness ${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
+const SCREENSHOT_REQUEST = /\[\[wm-e2e:screenshot:([\w.-]+)\]\]/;
+
+main().catch((e) => {
+  console.error('[harness] broken:', e && e.stack ? e.stack : e);
+  process.exit(2);
+});
+
+async function main() {
+  const base = new URL(args.url);
+  // In code-server the remote authority is the page's host:port; files are addressed through it.
+  const remote = (p) => `vscode-remote://${base.host}${path.resolve(p)}`;
+  const profile = args.profile || fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'chromium-'));
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  const log = fs.createWriteStream(args.log);
+  const verbose = process.env.WM_E2E_VERBOSE === '1';
+  let settle;
+  const exitCode = new Promise((resolve) => (settle = resolve));
+  const page = browser.pages()[0] || (await browser.newPage());
+
+  await page.exposeFunction('codeAutomationLog', async (type, msg) => {
+    const text = Array.isArray(msg) ? msg.join(' ') : String(msg);
+    log.write(`[${type}] ${text}\n`);
+    // Mocha's spec reporter lines and our own test logs are worth showing live; the rest is in the log.
+    if (verbose || /^\s*(✔|✓|\d+\) |\d+ passing|\d+ failing|\d+ pending|\[wm-e2e\])/.test(text)) console.log(text);
+    const shot = SCREENSHOT_REQUEST.exec(text);
+    if (shot) await screenshot(page, shot[1]);
+  });
+  await page.exposeFunction('codeAutomationExit', (code) => {
+    say('suite finished with', code);
+    settle(code);
+  });
+  page.on('pageerror', (e) => log.write(`[pageerror] ${e}\n`));
+
+  const payload = [
+    ['extensionDevelopmentPath', remote(args.ext)],
+    ['extensionTestsPath', remote(args.tests)],
+    ['skipWelcome', 'true'],
+  ];
+  const url = `${base.origin}/?folder=${encodeURIComponent(path.resolve(args.folder))}` +
+    `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  say('opening the workbench');
+  await page.goto(url);
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  say('workbench loaded; the extension host runs the suite');
+
+  let timer;
+  const timedOut = new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+  const result = await Promise.race([exitCode, timedOut]);
+  clearTimeout(timer);
+  if (result === 'timeout') {
+    say(`TIMEOUT after ${timeoutMs / 1000}s`);
+    await screenshot(page, 'timeout').catch(() => {});
+  }
+  await browser.close().catch(() => {});
+  if (!args.profile) fs.rmSync(profile, { recursive: true, force: true });
+  await new Promise((r) => log.end(r));
+  process.exit(result === 'timeout' ? 124 : typeof result === 'number' ? result : 1);
+}
+
+async function screenshot(page, name) {
+  const file = path.join(args.shots, `${name}.png`);
+  // Written under a temporary name and renamed, so a test waiting for the file never reads half of it.
+  await page.screenshot({ path: `${file}.partial.png` });
+  fs.renameSync(`${file}.partial.png`, file);
+  say('screenshot', file);
+}
+
+function parseArgs(argv, required) {
+  const out = {};
+  for (let i = 0; i < argv.length; i += 2) out[argv[i].replace(/^--/, '')] = argv[i + 1];
+  const missing = required.filter((k) => !out[k]);
+  if (missing.length) {
+    console.error(`usage: run-tests.js ${required.map((k) => `--${k} ...`).join(' ')}; missing ${missing.join(', ')}`);
+    process.exit(2);
+  }
+  return out;
+}
