@@ -43,7 +43,7 @@ export class RequestGuard {
     throw new HttpError(
       403,
       `Host "${header}" is not this inspector's address (DNS-rebinding protection). ` +
-        `Address it as ${this.options.host}, localhost or 127.0.0.1, or set INSPECTOR_HOST to the name clients use.`,
+        `Address it as ${[...new Set([this.options.host, 'localhost', '127.0.0.1'])].join(', ')}, or set INSPECTOR_HOST to the name clients use.`,
     );
   }
 
