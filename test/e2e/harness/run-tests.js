@@ -13,6 +13,7 @@
 const { chromium } = require('playwright-core');
 const fs = require('node:fs');
 const path = require('node:path');
+const util = require('node:util');
 
 const args = parseArgs(process.argv.slice(2), ['url', 'folder', 'ext', 'tests', 'shots', 'log']);
 const timeoutMs = Number(args.timeout || 300) * 1000;
@@ -44,7 +45,8 @@ async function main() {
   const page = browser.pages()[0] || (await browser.newPage());
 
   await page.exposeFunction('codeAutomationLog', async (type, msg) => {
-    const text = Array.isArray(msg) ? msg.join(' ') : String(msg);
+    // Console calls arrive as their argument list: format them the way console.log would.
+    const text = Array.isArray(msg) ? util.format(...msg) : String(msg);
     log.write(`[${type}] ${text}\n`);
     // Mocha's spec reporter lines and our own test logs are worth showing live; the rest is in the log.
     if (verbose || /^\s*(✔|✓|\d+\) |\d+ passing|\d+ failing|\d+ pending|\[wm-e2e\])/.test(text)) console.log(text);

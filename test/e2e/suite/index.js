@@ -9,12 +9,6 @@ const Mocha = require('mocha');
 // Order matters: later files drive the app that the launch tests started.
 const FILES = [
   'activation.test.js',
-  'launch.test.js',
-  'workersView.test.js',
-  'actions.test.js',
-  'diagnostics.test.js',
-  'sanic.test.js',
-  'shutdown.test.js',
 ];
 
 function run() {

@@ -1,0 +1,63 @@
+// A launch without a debugger (a Sanic app when the Python debugger extension is missing): the app runs
+// as a child process in its own process group, its output in a terminal; closing the terminal or
+// stop() ends the whole group.
+import { spawn } from 'node:child_process';
+import * as vscode from 'vscode';
+
+export interface TerminalRun {
+  readonly terminal: vscode.Terminal;
+  readonly exited: Promise<number | null>;
+  stop(): void;
+}
+
+export function runInTerminal(name: string, cmd: { command: string; args: string[]; cwd: string; env: Record<string, string> },
+  firstLine?: string): TerminalRun {
+  const write = new vscode.EventEmitter<string>();
+  const close = new vscode.EventEmitter<number | void>();
+  let settle!: (code: number | null) => void;
+  const exited = new Promise<number | null>((r) => (settle = r));
+  const child = spawn(cmd.command, cmd.args, { cwd: cmd.cwd, env: { ...process.env, ...cmd.env }, detached: true });
+  // Output that arrives before VS Code opens the terminal is held back, not lost.
+  let pending: string[] | undefined = [];
+  const out = (chunk: Buffer | string) => {
+    const text = String(chunk).replace(/\r?\n/g, '\r\n');
+    if (pending) pending.push(text);
+    else write.fire(text);
+  };
+  const stop = () => {
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // the group is gone
+    }
+  };
+  child.stdout.on('data', out);
+  child.stderr.on('data', out);
+  child.on('error', (e) => {
+    out(`\n${e.message}\n`);
+    settle(null);
+  });
+  child.on('exit', (code, sig) => {
+    out(`\n[${cmd.command} exited ${sig ? `on ${sig}` : `with status ${code}`}]\n`);
+    settle(code);
+  });
+  const pty: vscode.Pseudoterminal = {
+    onDidWrite: write.event,
+    onDidClose: close.event,
+    open: () => {
+      const held = pending ?? [];
+      pending = undefined;
+      if (firstLine) out(`${firstLine}\n`);
+      out(`$ ${[cmd.command, ...cmd.args].join(' ')}\n`);
+      for (const text of held) write.fire(text);
+    },
+    close: stop,
+    handleInput: (data) => {
+      if (data === '\x03') stop(); // Ctrl+C
+    },
+  };
+  const terminal = vscode.window.createTerminal({ name, pty });
+  terminal.show(true);
+  return { terminal, exited, stop };
+}

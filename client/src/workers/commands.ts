@@ -1,0 +1,221 @@
+// The Workers view's actions. Each takes the tree node it was invoked on; from the command palette
+// (no node) it asks which app, and which process, with quick picks. Extra arguments let other code
+// (and tests) skip the prompts: scale(node, replicas), shutdown(node, { confirmed: true }),
+// runCommand(node, name, argumentText).
+import * as vscode from 'vscode';
+import type { Launcher } from '../launch/launcher';
+import { SECTION } from '../settings';
+import { parseCommandArguments, validateReplicas } from './commandInput';
+import type { AppEntry, WorkersModel } from './model';
+import { advertisedCommands, formatValue, isMainProcess, orderedProcesses, runtimeOf } from './present';
+import { appLabel, type WorkersNode } from './tree';
+
+type AppNode = Extract<WorkersNode, { kind: 'app' }>;
+type ProcessNode = Extract<WorkersNode, { kind: 'process' }>;
+
+export class WorkerCommands {
+  constructor(private readonly model: WorkersModel, private readonly launcher: Launcher, private readonly log: vscode.LogOutputChannel) {}
+
+  register(): vscode.Disposable[] {
+    const r = (id: string, fn: (...args: any[]) => unknown) => vscode.commands.registerCommand(`workerManager.${id}`, fn); // eslint-disable-line @typescript-eslint/no-explicit-any
+    return [
+      r('refresh', (node?: WorkersNode) => this.model.refresh(node?.appId)),
+      r('reloadApp', (node?: AppNode) => this.reload(node, false)),
+      r('reloadAppZeroDowntime', (node?: AppNode) => this.reload(node, true)),
+      r('scaleApp', (node?: AppNode, replicas?: number) => this.scale(node, replicas)),
+      r('shutdownApp', (node?: AppNode, opts?: { confirmed?: boolean }) => this.shutdown(node, opts?.confirmed === true)),
+      r('stopApp', (node?: AppNode) => this.stop(node)),
+      r('runCommand', (node?: AppNode, name?: string, argumentText?: string) => this.runCommand(node, name, argumentText)),
+      r('copyAppInfo', (node?: AppNode) => this.copyInfo(node)),
+      r('restartWorker', (node?: ProcessNode) => this.restart(node, false)),
+      r('restartWorkerZeroDowntime', (node?: ProcessNode) => this.restart(node, true)),
+      r('attachDebugger', (node?: ProcessNode) => this.attach(node)),
+      r('addInspector', () => this.addInspector()),
+      r('removeInspector', (node?: AppNode) => this.removeInspector(node)),
+    ];
+  }
+
+  private async reload(node: AppNode | undefined, zeroDowntime: boolean): Promise<unknown> {
+    const app = await this.app(node);
+    if (!app) return undefined;
+    return this.act(app, zeroDowntime ? 'Zero-downtime reload' : 'Reload', (i) => i.reload({ zeroDowntime }));
+  }
+
+  private async scale(node: AppNode | undefined, replicas?: number): Promise<unknown> {
+    const app = await this.app(node);
+    if (!app) return undefined;
+    if (replicas === undefined) {
+      const servers = Object.values(app.state?.workers ?? {}).filter((r) => r.server && r.state !== 'TERMINATED' && r.state !== 'COMPLETED').length;
+      const text = await vscode.window.showInputBox({
+        title: `Scale ${appLabel(app)}`,
+        prompt: 'Number of server workers',
+        value: String(servers || 1),
+        validateInput: validateReplicas,
+      });
+      if (text === undefined) return undefined;
+      replicas = Number(text.trim());
+    } else {
+      const problem = validateReplicas(String(replicas));
+      if (problem) throw new Error(problem);
+    }
+    return this.act(app, `Scale to ${replicas}`, (i) => i.scale(replicas!));
+  }
+
+  private async shutdown(node: AppNode | undefined, confirmed: boolean): Promise<unknown> {
+    const app = await this.app(node);
+    if (!app) return undefined;
+    if (!confirmed) {
+      const answer = await vscode.window.showWarningMessage(`Shut down ${appLabel(app)}? Every process of the app stops.`, { modal: true }, 'Shut Down');
+      if (answer !== 'Shut Down') return undefined;
+    }
+    return this.act(app, 'Shutdown', (i) => i.shutdown());
+  }
+
+  private async stop(node: AppNode | undefined): Promise<boolean> {
+    const app = await this.app(node, (a) => this.launcher.isLaunched(a.id));
+    return app ? this.launcher.stop(app.id) : false;
+  }
+
+  private async runCommand(node: AppNode | undefined, name?: string, argumentText?: string): Promise<unknown> {
+    const app = await this.app(node);
+    if (!app) return undefined;
+    if (!name) {
+      const other = '$(edit) Other command…';
+      const picked = await vscode.window.showQuickPick([...advertisedCommands(app.state), other], {
+        title: `Run a command on ${appLabel(app)}`,
+        placeHolder: advertisedCommands(app.state).length ? 'Commands the inspector offers' : 'This inspector does not list its commands',
+      });
+      if (!picked) return undefined;
+      name = picked === other ? await vscode.window.showInputBox({ prompt: 'Command name', validateInput: (v) => (/^[A-Za-z_][\w-]*$/.test(v) ? undefined : 'A command name: letters, digits, _ and -') }) : picked;
+      if (!name) return undefined;
+    }
+    if (argumentText === undefined) {
+      argumentText = await vscode.window.showInputBox({ title: `${name}: arguments`, prompt: 'Positional words, --key=value, --flag, --no-flag (empty for none)', value: '' });
+      if (argumentText === undefined) return undefined;
+    }
+    const { args, kwargs } = parseCommandArguments(argumentText);
+    const result = await this.act(app, `Command ${name}`, (i) => i.command(name!, args, kwargs));
+    if (result !== undefined) void vscode.window.showInformationMessage(`${name}: ${formatValue(result).slice(0, 300)}`);
+    return result;
+  }
+
+  private async copyInfo(node: AppNode | undefined): Promise<string | undefined> {
+    const app = await this.app(node);
+    if (!app?.state) return undefined;
+    const json = JSON.stringify(app.state, null, 2);
+    await vscode.env.clipboard.writeText(json);
+    vscode.window.setStatusBarMessage(`Copied ${appLabel(app)}'s state`, 3000);
+    return json;
+  }
+
+  private async restart(node: ProcessNode | undefined, zeroDowntime: boolean): Promise<unknown> {
+    const target = await this.process(node, (name) => !isMainProcess(name));
+    if (!target) return undefined;
+    return this.act(target.app, `${zeroDowntime ? 'Zero-downtime restart' : 'Restart'} of ${target.name}`,
+      (i) => i.restart([target.name], { zeroDowntime }));
+  }
+
+  private async attach(node: ProcessNode | undefined): Promise<boolean> {
+    const target = await this.process(node, (_, pid) => pid !== undefined);
+    if (!target) return false;
+    const { app, name } = target;
+    const record = app.state?.workers[name];
+    const pid = record?.pid;
+    if (pid === undefined) return false;
+    if (app.launch?.debug) {
+      void vscode.window.showInformationMessage(`${name} already runs under the debugger: it is a child session of the app's debug session.`);
+      return false;
+    }
+    const runtime = app.launch?.runtime ?? runtimeOf(app.state);
+    let config: vscode.DebugConfiguration;
+    if (runtime === 'python') {
+      if (!vscode.extensions.getExtension('ms-python.debugpy')) {
+        void vscode.window.showErrorMessage('Attaching to a Python worker needs the Python Debugger extension (ms-python.debugpy).');
+        return false;
+      }
+      config = { type: 'debugpy', request: 'attach', name: `Attach ${name}`, processId: pid, justMyCode: true };
+    } else {
+      // A worker that reports its inspector port is attached there; otherwise js-debug enables the
+      // inspector in the process by pid (SIGUSR1).
+      const port = [record?.inspect_port, record?.inspectPort].find((p) => typeof p === 'number');
+      config = port !== undefined
+        ? { type: 'node', request: 'attach', name: `Attach ${name}`, address: app.endpoint.host, port, skipFiles: ['<node_internals>/**'] }
+        : { type: 'node', request: 'attach', name: `Attach ${name}`, processId: String(pid), skipFiles: ['<node_internals>/**'] };
+    }
+    const folder = app.launch ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(app.launch.file)) : undefined;
+    return vscode.debug.startDebugging(folder, config);
+  }
+
+  private async addInspector(): Promise<void> {
+    const address = await vscode.window.showInputBox({
+      title: 'Connect to an inspector (1/2)',
+      prompt: 'host:port of the inspector',
+      placeHolder: '127.0.0.1:6457',
+      validateInput: (v) => (/^[^\s:]+:\d{1,5}$/.test(v.trim()) ? undefined : 'host:port, e.g. 127.0.0.1:6457'),
+    });
+    if (!address) return;
+    const apiKey = await vscode.window.showInputBox({ title: 'Connect to an inspector (2/2)', prompt: 'API key (empty for none)', password: true });
+    if (apiKey === undefined) return;
+    const [host, port] = address.trim().split(':');
+    const config = vscode.workspace.getConfiguration(SECTION);
+    const list = [...(config.get<unknown[]>('inspectors') ?? [])];
+    list.push({ name: `${host}:${port}`, host, port: Number(port), ...(apiKey ? { apiKey } : {}) });
+    await config.update('inspectors', list, vscode.ConfigurationTarget.Global);
+  }
+
+  private async removeInspector(node: AppNode | undefined): Promise<void> {
+    const app = await this.app(node, (a) => a.origin === 'configured');
+    if (!app) return;
+    const config = vscode.workspace.getConfiguration(SECTION);
+    const inspect = config.inspect<unknown[]>('inspectors');
+    const matches = (item: unknown) => {
+      const o = item as { host?: string; port?: number };
+      return (o.host || '127.0.0.1') === app.endpoint.host && Number(o.port) === app.endpoint.port;
+    };
+    for (const [target, value] of [[vscode.ConfigurationTarget.Global, inspect?.globalValue], [vscode.ConfigurationTarget.Workspace, inspect?.workspaceValue]] as const) {
+      if (Array.isArray(value) && value.some(matches)) await config.update('inspectors', value.filter((i) => !matches(i)), target);
+    }
+  }
+
+  /** Runs an inspector action; failures are reported (the user asked for it) and logged. */
+  private async act<T>(app: AppEntry, what: string, fn: (i: NonNullable<ReturnType<WorkersModel['inspector']>>) => Promise<T>): Promise<T | undefined> {
+    const inspector = this.model.inspector(app.id);
+    if (!inspector) return undefined;
+    this.log.info(`${appLabel(app)}: ${what}`);
+    try {
+      const pending = fn(inspector);
+      vscode.window.setStatusBarMessage(`$(sync~spin) ${appLabel(app)}: ${what}…`, pending);
+      return await pending;
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.log.error(`${appLabel(app)}: ${what} failed: ${message}`);
+      void vscode.window.showErrorMessage(`${appLabel(app)}: ${what} failed: ${message}`);
+      return undefined;
+    }
+  }
+
+  private async app(node: AppNode | ProcessNode | undefined, filter: (a: AppEntry) => boolean = (a) => a.status === 'live'): Promise<AppEntry | undefined> {
+    if (node) return this.model.get(node.appId);
+    const apps = this.model.list().filter(filter);
+    if (apps.length <= 1) {
+      if (!apps.length) void vscode.window.showInformationMessage('Worker Manager: no app to act on. Run one, or add an inspector in the Workers view.');
+      return apps[0];
+    }
+    const picked = await vscode.window.showQuickPick(apps.map((a) => ({ label: appLabel(a), description: `${a.endpoint.host}:${a.endpoint.port}`, app: a })), { placeHolder: 'Which app?' });
+    return picked?.app;
+  }
+
+  private async process(node: ProcessNode | undefined, filter: (name: string, pid?: number) => boolean): Promise<{ app: AppEntry; name: string } | undefined> {
+    if (node) {
+      const app = this.model.get(node.appId);
+      return app ? { app, name: node.name } : undefined;
+    }
+    const app = await this.app(undefined);
+    if (!app?.state) return undefined;
+    const items = orderedProcesses(app.state.workers)
+      .filter(([name, r]) => filter(name, r.pid))
+      .map(([name, r]) => ({ label: name, description: `${r.state ?? ''} pid ${r.pid ?? '?'}` }));
+    const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Which process?' });
+    return picked ? { app, name: picked.label } : undefined;
+  }
+}

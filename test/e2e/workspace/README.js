@@ -1,0 +1,1 @@
+console.log('workspace of the end-to-end tests');
