@@ -11,3 +11,4 @@ export { QueueEmpty, QueueFull } from './shared/host';
 export type { Multiplexer, RestartOptions } from './worker/multiplexer';
 export type { AppInfo, ManageOptions } from './protocol';
 export { formatTable } from './cli/table';
+export { InspectorClient, InspectorError, InspectorUnreachableError, InspectorAuthError, InspectorHttpError, InspectorProtocolError, InspectorUnsupportedError, type InspectorState, type InspectorInfo, type InspectorClientOptions, type WatchOptions, type Watch } from './inspector/client';

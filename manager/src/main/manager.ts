@@ -418,7 +418,9 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
         return this.startReload(params as { zeroDowntime?: boolean }).names;
       case 'scale': {
         const { replicas } = params as { replicas: number };
-        void this.scale(replicas).catch(() => {});
+        this.checkReplicas(replicas);
+        this.requireRunning('scale');
+        void this.scale(replicas).catch((error) => log.error(`Scaling to ${replicas} failed: ${serializeError(error).message}`));
         return `Scaling to ${replicas}`;
       }
       case 'shutdown':
@@ -530,15 +532,8 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
 
   /** Sets the number of server workers (WM-8); resolves when new ones serve and removed ones are gone. */
   scale(replicas: number): Promise<void> {
-    if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 1) {
-      return Promise.reject(
-        new WorkerManagerError(
-          `Cannot scale to ${JSON.stringify(replicas)}: give a whole number of server workers of at least 1.`,
-          'To stop the app, use shutdown.',
-        ),
-      );
-    }
     try {
+      this.checkReplicas(replicas);
       this.requireRunning('scale');
     } catch (error) {
       return Promise.reject(error);
@@ -560,6 +555,15 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
     const next = this.scaleChain.then(run, run);
     this.scaleChain = next.catch(() => {});
     return next;
+  }
+
+  private checkReplicas(replicas: unknown): asserts replicas is number {
+    if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 1) {
+      throw new WorkerManagerError(
+        `Cannot scale to ${JSON.stringify(replicas)}: give a whole number of server workers of at least 1.`,
+        'To stop the app, use shutdown.',
+      );
+    }
   }
 
   private async retireSlot(slot: WorkerProcess): Promise<void> {

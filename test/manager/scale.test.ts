@@ -1,0 +1,47 @@
+// WM-8: scale up and down at run time; new workers get new indexes, scale-down drains the newest first.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { alive, FIXTURES, startWm, until } from '../helpers/manager-process';
+import { get, servers, serving, table, waitForTable } from './workers-client';
+
+describe('scale', () => {
+  it('scales up with new indexes and down from the newest, listing removed workers as TERMINATED', async () => {
+    const app = await startWm(join(FIXTURES, 'control.js'), ['--workers', '2']);
+    try {
+      assert.equal((await get(`${app.url}/scale?n=4`)).json, 'Scaling to 4');
+      const up = await waitForTable(app.url, (t) => servers(t).filter(([, r]) => serving(r)).length === 4, 'four serving');
+      assert.deepEqual(servers(up).map(([n]) => n), ['WM-Server-0-0', 'WM-Server-1-0', 'WM-Server-2-0', 'WM-Server-3-0']);
+
+      const doomed = [up['WM-Server-2-0'].pid, up['WM-Server-3-0'].pid];
+      await get(`${app.url}/scale?n=2`);
+      const down = await waitForTable(app.url, (t) => t['WM-Server-3-0']?.state === 'TERMINATED' && t['WM-Server-2-0']?.state === 'TERMINATED', 'newest two removed');
+      assert.equal(down['WM-Server-3-0'].serving, false);
+      assert.ok(serving(down['WM-Server-0-0']) && serving(down['WM-Server-1-0']), 'the oldest two stay');
+      await until(() => doomed.every((pid) => !alive(pid)), 'removed workers exit');
+
+      await get(`${app.url}/scale?n=3`);
+      const again = await waitForTable(app.url, (t) => t['WM-Server-4-0'] !== undefined && serving(t['WM-Server-4-0']), 'a new index, never reused');
+      assert.equal(again['WM-Server-2-0'].state, 'TERMINATED');
+      assert.equal(servers(again).filter(([, r]) => serving(r)).length, 3);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('refuses a scale that is not a whole number of at least 1', async () => {
+    const app = await startWm(join(FIXTURES, 'control.js'), ['--workers', '1']);
+    try {
+      // The manager's refusal reaches the caller of app.m.scale() (Sanic only logs it).
+      const before = await table(app.url);
+      for (const bad of ['0', '-1', '2.5']) {
+        const { status, json } = await get(`${app.url}/scale?n=${bad}`);
+        assert.equal(status, 400, bad);
+        assert.match(json.error, new RegExp(`Cannot scale to ${bad.replace('.', '\\.')}: give a whole number of server workers of at least 1`));
+      }
+      assert.deepEqual(Object.keys(await table(app.url)), Object.keys(before), 'nothing changed');
+    } finally {
+      await app.stop();
+    }
+  });
+});
