@@ -98,7 +98,7 @@ test('variables in app and cwd are substituted; unknown ones are refused', () =>
   const ctx = { file: '/w/src/app.js', workspaceFolder: '/w', env: { PORT: '8000' } };
   assert.equal(substituteVariables('${file}:app', ctx), '/w/src/app.js:app');
   assert.equal(substituteVariables('${workspaceFolder}/x/${relativeFile}', ctx), '/w/x/src/app.js');
-  assert.equal(substituteVariables('${fileDirname}|${fileBasename}|${env:PORT}|${env:NOPE}', ctx), '/w/src|app.js||');
+  assert.equal(substituteVariables('${fileDirname}|${fileBasename}|${env:PORT}|${env:NOPE}', ctx), '/w/src|app.js|8000|');
   assert.throws(() => substituteVariables('${command:pick}', ctx), UnresolvedVariableError);
   assert.throws(() => substituteVariables('${file}', { env: {} }), /needs an open file/);
 });

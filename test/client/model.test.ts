@@ -72,6 +72,7 @@ test('an unreachable inspector is marked so and retried with growing backoff, ca
     inspector.fail('still down');
   }
   assert.deepEqual(delays, [1000, 2000, 4000, 8000, 8000]);
+  await clock.advance(clock.pending[0]);
   inspector.push(recorded);
   app = model.get('a')!;
   assert.equal(app.status, 'live');
@@ -116,8 +117,10 @@ test('an error reported inside watch() itself does not leave a watcher open', as
 test("updates 'poll' reads info() every pollMs instead of watching", async () => {
   const { model, clock, inspector } = setup({ updates: 'poll' });
   assert.equal(inspector.watchers.length, 0);
-  inspector.next = recorded;
   await clock.advance(0);
+  assert.equal(model.get('a')?.status, 'unreachable', 'the first info() failed (nothing listens yet)');
+  inspector.next = recorded;
+  await clock.advance(1000);
   assert.equal(model.get('a')?.status, 'live');
   assert.equal(model.get('a')?.mode, 'poll');
   const before = inspector.infoCalls;
