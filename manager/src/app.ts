@@ -159,9 +159,7 @@ export class App {
     if (!this.multiplexerRef) {
       throw new WorkerManagerError(
         'app.m (the multiplexer) exists only in processes the manager runs.',
-        process.env.WM_SINGLE_PROCESS
-          ? 'In single-process mode there is no manager: restart, scale and manage are not available.'
-          : 'Use it in listeners and request handlers of server workers, not at module top level of the main process.',
+        'Use it in listeners and request handlers of the processes the manager runs, not in the main process.',
       );
     }
     return this.multiplexerRef;

@@ -90,6 +90,12 @@ async function pickApp(namespace: Record<string, unknown>, locator: AppLocator):
   if (App.isApp(cjs)) return cjs;
   const apps = exportNames(namespace).filter((k) => App.isApp(get(k)));
   if (apps.length === 1) return get(apps[0]) as App;
+  if (apps.length === 0 && App.all().length === 1) {
+    // Not exported, but the module made exactly one App: every process finds it again by name.
+    const only = App.all()[0];
+    locator.name = only.name;
+    return only;
+  }
   throw new WorkerManagerError(
     apps.length > 1
       ? `${locator.module} exports several apps (${apps.join(', ')}).`

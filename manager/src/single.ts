@@ -9,9 +9,11 @@ import { log } from './log';
 import { bindError } from './main/socket';
 import type { RunSettings } from './run';
 import { ConnectionDrainer } from './worker/drain';
+import { SingleProcessMultiplexer } from './worker/multiplexer';
 
 export async function serveSingleProcess(app: App, settings: RunSettings): Promise<number> {
   process.env.WM_SINGLE_PROCESS = '1';
+  app.attachMultiplexer(new SingleProcessMultiplexer(() => process.emit('SIGTERM')));
   app.main.fillingSharedCtx = true;
   try {
     await app.listeners.run('mainProcessStart', app);

@@ -73,7 +73,7 @@ test('the status bar sums live apps and reports the worst trouble', () => {
 });
 
 test('capabilities and runtime tell our inspector from Sanic\'s', () => {
-  assert.deepEqual(capabilities(ours), ['restart', 'stream']);
+  assert.deepEqual(capabilities(ours), ['restart', 'events']);
   assert.deepEqual(capabilities(sanic), []);
   assert.equal(runtimeOf(sanic), 'python');
   assert.equal(runtimeOf(ours), 'node');

@@ -11,7 +11,7 @@ import type { MainMessage, ProcessKind, SharedDescriptor } from '../protocol';
 import { loadSharedContext } from '../shared/context';
 import { primitiveFromDescriptor, setSharedTransport } from '../shared/primitives';
 import { ManagerLink } from './link';
-import { Multiplexer } from './multiplexer';
+import { ManagedMultiplexer } from './multiplexer';
 
 const name = process.env.WM_PROCESS_NAME ?? 'WM-Unknown';
 const kind = (process.env.WM_PROCESS_KIND ?? 'server') as ProcessKind;
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     const { sharedCtx, table } = (await init) as Extract<MainMessage, { t: 'init' }>;
     setSharedTransport((id, op, args) => link.call('shared', { id, op, args }));
     loadSharedContext(app.sharedCtx, materialize(sharedCtx));
-    app.attachMultiplexer(new Multiplexer(link, name, table));
+    app.attachMultiplexer(new ManagedMultiplexer(link, name, table));
 
     switch (kind) {
       case 'server': {

@@ -13,7 +13,19 @@ export interface RestartOptions {
   zeroDowntime?: boolean;
 }
 
-export class Multiplexer {
+/** What `app.m` offers, in a managed process or in single-process mode. */
+export interface Multiplexer {
+  readonly name: string;
+  readonly pid: number;
+  readonly state: ProcessRecord;
+  readonly workers: ProcessTable;
+  restart(names?: string | string[] | RestartOptions, options?: RestartOptions): Promise<string[]>;
+  scale(replicas: number): Promise<string>;
+  terminate(): Promise<null>;
+  manage(name: string, fn: ProcessFunction | string, kwargs?: Record<string, unknown>, options?: ManageOptions): Promise<string[]>;
+}
+
+export class ManagedMultiplexer implements Multiplexer {
   private table: ProcessTable;
   private readonly stateProxy: ProcessRecord;
 
@@ -100,14 +112,7 @@ export class Multiplexer {
   }
 
   private setState(patch: Record<string, unknown>): void {
-    for (const key of Object.keys(patch)) {
-      if (RESTRICTED_STATE_KEYS.has(key)) {
-        throw new WorkerManagerError(
-          `"${key}" is kept by the manager and cannot be set on ${this.name}'s state.`,
-          `Use a key of your own, e.g. app.m.state.my_${key} = ...; reserved: ${[...RESTRICTED_STATE_KEYS].join(', ')}.`,
-        );
-      }
-    }
+    checkStatePatch(this.name, patch);
     // Keep a local copy current at once, so a read right after a write sees it.
     const own = { ...this.ownRecord() };
     for (const [key, value] of Object.entries(patch)) {
@@ -116,5 +121,70 @@ export class Multiplexer {
     }
     this.table = { ...this.table, [this.name]: own };
     this.link.send({ t: 'state', patch });
+  }
+}
+
+/** Refuses the keys the manager keeps, and values the inspector could not show. */
+export function checkStatePatch(name: string, patch: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(patch)) {
+    if (RESTRICTED_STATE_KEYS.has(key)) {
+      throw new WorkerManagerError(
+        `"${key}" is kept by the manager and cannot be set on ${name}'s state.`,
+        `Use a key of your own, e.g. app.m.state.my_${key} = ...; reserved: ${[...RESTRICTED_STATE_KEYS].join(', ')}.`,
+      );
+    }
+    if (value !== undefined) {
+      try {
+        JSON.stringify(value);
+      } catch {
+        throw new WorkerManagerError(`The value of state key "${key}" is not JSON data.`, 'Use numbers, strings, booleans, arrays or plain objects.');
+      }
+    }
+  }
+}
+
+/**
+ * `app.m` in single-process mode (WM-15): the process knows itself, but there is no manager to restart, scale or
+ * manage anything. `terminate()` stops the process as SIGTERM would.
+ */
+export class SingleProcessMultiplexer implements Multiplexer {
+  readonly name = 'WM-Main';
+  private readonly record: ProcessRecord;
+
+  constructor(private readonly stop: () => void) {
+    const now = new Date().toISOString().replace('Z', '000+00:00');
+    this.record = { server: true, state: 'ACKED', pid: process.pid, start_at: now, starts: 1, serving: true };
+  }
+  get pid(): number {
+    return process.pid;
+  }
+  get state(): ProcessRecord {
+    return new Proxy(this.record, {
+      set: (target, key, value) => {
+        if (typeof key !== 'string') return false;
+        checkStatePatch(this.name, { [key]: value });
+        target[key] = value;
+        return true;
+      },
+    });
+  }
+  get workers(): ProcessTable {
+    return { [this.name]: { ...this.record } };
+  }
+  private unavailable(what: string): Promise<never> {
+    return Promise.reject(new WorkerManagerError(`${what} needs the worker manager; this app runs in single-process mode.`, 'Run it without --single-process.'));
+  }
+  restart(): Promise<string[]> {
+    return this.unavailable('restart()');
+  }
+  scale(): Promise<string> {
+    return this.unavailable('scale()');
+  }
+  manage(): Promise<string[]> {
+    return this.unavailable('manage()');
+  }
+  terminate(): Promise<null> {
+    setImmediate(this.stop);
+    return Promise.resolve(null);
   }
 }

@@ -9,6 +9,7 @@ const Mocha = require('mocha');
 // Order matters: later files drive the app that the launch tests started.
 const FILES = [
   'activation.test.js',
+  'launch.test.js',
 ];
 
 function run() {
