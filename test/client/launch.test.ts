@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { runtimeForFile, splitAppTarget } from 'wm-vscode-client/out/launch/appTarget';
 import { findWmCli, nodeLaunchConfig, wmServeArgs } from 'wm-vscode-client/out/launch/node';
 import { freePort, inspectorEnv, launchMarkerVariable, newApiKey } from 'wm-vscode-client/out/launch/portsAndKeys';
-import { isAlive, pidsWithEnvironment, stopSurvivors } from 'wm-vscode-client/out/launch/processes';
+import { hasEnvironment, isAlive, pidsWithEnvironment, stopSurvivors } from 'wm-vscode-client/out/launch/processes';
 import { sanicAppVariable, sanicCommand, sanicDebugConfig, sanicTarget } from 'wm-vscode-client/out/launch/sanic';
 import { substituteVariables, UnresolvedVariableError } from 'wm-vscode-client/out/launch/variables';
 
@@ -113,6 +113,8 @@ test('processes of a launch are found by their marker variable and stopped when 
     await new Promise((r) => setTimeout(r, 300));
     assert.deepEqual(pidsWithEnvironment('WM_INSPECTOR_API_KEY', key), [child.pid]);
     assert.deepEqual(pidsWithEnvironment('WM_INSPECTOR_API_KEY', `${key}x`), [], 'a key that merely starts the same does not match');
+    assert.equal(hasEnvironment(child.pid!, 'WM_INSPECTOR_API_KEY', key), true);
+    assert.equal(hasEnvironment(process.pid, 'WM_INSPECTOR_API_KEY', key), false, 'a pid without the marker is not ours to kill');
     const exited = new Promise((r) => child.once('exit', (_code, signal) => r(signal)));
     const stopped = await stopSurvivors([child.pid!], 200);
     assert.deepEqual(stopped, [child.pid]);

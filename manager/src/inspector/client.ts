@@ -183,7 +183,7 @@ export class InspectorClient {
     }
     if (!(await this.capabilities()).includes('restart')) {
       throw new InspectorUnsupportedError(
-        `The inspector at ${this.url} cannot restart processes by name (a Sanic inspector lacks it). Use reload() to restart every server worker.`,
+        `The inspector at ${this.url} cannot restart processes by name (a Sanic inspector lacks it). Use reload (wm inspect reload) to restart every server worker instead.`,
         this.url,
       );
     }

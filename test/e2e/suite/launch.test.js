@@ -26,7 +26,7 @@ suite('launching the example app through the debug API', () => {
     assert.strictEqual(app.origin, 'launched');
     const top = sessions.find((s) => s.configuration.__workerManagerLaunchId === app.id);
     assert.ok(top, 'no debug session carries the launch id');
-    assert.strictEqual(top.type, 'node');
+    assert.ok(['node', 'pwa-node'].includes(top.type), top.type);
     assert.strictEqual(top.configuration.autoAttachChildProcesses, true);
     assert.deepStrictEqual(top.configuration.args.slice(0, 4), ['serve', APP, '--workers', '4']);
     assert.strictEqual(top.configuration.env.WM_INSPECTOR, 'true');
