@@ -36,12 +36,12 @@ test('a process reads as state, pid, uptime, starts, serving and its own keys', 
   const view = describeProcess('WM-Server-2-0', ours.workers['WM-Server-2-0'], now, true);
   assert.equal(view.description, 'ACKED · pid 5011 · up 2m 0s · 3 starts · serving · note={"last":"ok"} · queue_depth=3');
   assert.deepEqual(view.custom, [['note', '{"last":"ok"}'], ['queue_depth', '3']]);
-  assert.deepEqual(view.flags, ['process', 'server', 'running', 'restartable']);
+  assert.deepEqual(view.flags, ['server', 'running', 'restartable']);
 });
 
 test('the main process is never restartable, ended workers show no uptime', () => {
   const now = Date.now();
-  assert.deepEqual(describeProcess('WM-Main', { pid: 5000 }, now, true).flags, ['process', 'main', 'running']);
+  assert.deepEqual(describeProcess('WM-Main', { pid: 5000 }, now, true).flags, ['main', 'running']);
   const failed = describeProcess('Sanic-Server-2-0', sanic.workers['Sanic-Server-2-0'], now, false);
   assert.ok(!failed.description.includes('up '), failed.description);
   assert.ok(failed.description.startsWith('FAILED · pid 4113'), failed.description);

@@ -298,8 +298,15 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
       if (this.phase === 'stopping') this.patch(slot, { state: 'JOINED', ...(slot.isServer ? { serving: false } : {}) });
       return;
     }
-    if (this.phase === 'starting' || this.phase === 'stopping' || this.phase === 'stopped') return;
-    this.onDeath(slot, inc, exit.code === 0 && !exit.signal);
+    if (this.phase === 'stopping' || this.phase === 'stopped') return;
+    const clean = exit.code === 0 && !exit.signal;
+    if (this.phase === 'starting') {
+      // Not acked: run() reports it as a start-up failure. Acked (a one-shot custom process, say): handle it
+      // once the app is up, so a replacement does not race the start-up.
+      if (inc.ackedAt !== undefined) this.once('ready', () => this.onDeath(slot, inc, clean));
+      return;
+    }
+    this.onDeath(slot, inc, clean);
   }
 
   /** The current incarnation of `slot` ended without being asked to. */

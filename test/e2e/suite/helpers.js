@@ -66,3 +66,107 @@ function isAlive(pid) {
 }
 
 module.exports = { api, waitFor, sleep, screenshot, recordFigure, isAlive, REPO, EXTENSION_ID };
+
+/** What the Workers view shows for one app right now: its item and its process items (through the tree's own provider). */
+function treeView(tree, appId) {
+  const appNode = tree.getChildren().find((n) => n.appId === appId);
+  if (!appNode) return undefined;
+  const plain = (item) => ({
+    label: typeof item.label === 'string' ? item.label : item.label && item.label.label,
+    description: item.description,
+    icon: item.iconPath && item.iconPath.id,
+    color: item.iconPath && item.iconPath.color && item.iconPath.color.id,
+    contextValue: item.contextValue,
+    tooltip: item.tooltip && (typeof item.tooltip === 'string' ? item.tooltip : item.tooltip.value),
+  });
+  return {
+    node: appNode,
+    app: plain(tree.getTreeItem(appNode)),
+    processes: tree.getChildren(appNode).map((n) => ({ node: n, ...plain(tree.getTreeItem(n)) })),
+  };
+}
+
+/**
+ * Records what the tree shows for an app each time the tree announces a change (the moment VS Code is
+ * told to redraw), with a timestamp; tests wait on these snapshots and measure latencies from them.
+ */
+class TreeRecorder {
+  constructor(api, appId) {
+    this.api = api;
+    this.appId = appId;
+    this.snapshots = [];
+    this.waiters = [];
+    this.subscription = api.tree.onDidChangeTreeData(() => this.take());
+    this.take();
+  }
+
+  take() {
+    const app = this.api.model.get(this.appId);
+    if (!app || !app.state) return;
+    const snapshot = { t: Date.now(), workers: JSON.parse(JSON.stringify(app.state.workers)), view: treeView(this.api.tree, this.appId) };
+    this.snapshots.push(snapshot);
+    for (const w of [...this.waiters]) if (w.predicate(snapshot)) {
+      this.waiters.splice(this.waiters.indexOf(w), 1);
+      w.resolve(snapshot);
+    }
+  }
+
+  /** The first snapshot from now on (or the current one) that satisfies `predicate`. */
+  waitFor(what, predicate, ms = 30_000) {
+    const current = this.snapshots[this.snapshots.length - 1];
+    if (current && predicate(current)) return Promise.resolve(current);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w.resolve !== done);
+        const last = this.snapshots[this.snapshots.length - 1];
+        reject(new Error(`timed out after ${ms} ms waiting for ${what}; last: ${JSON.stringify(last && summarize(last.workers))}`));
+      }, ms);
+      const done = (s) => {
+        clearTimeout(timer);
+        resolve(s);
+      };
+      this.waiters.push({ predicate, resolve: done });
+    });
+  }
+
+  /** The distinct states a process went through, in order, since `since` (ms timestamp). */
+  statesOf(name, since = 0) {
+    const out = [];
+    for (const s of this.snapshots) {
+      const r = s.workers[name];
+      if (s.t >= since && r && out[out.length - 1] !== r.state) out.push(r.state);
+    }
+    return out;
+  }
+
+  /** ms from each new `field` value (a timestamp the manager sets) of `name` to the first snapshot showing it. */
+  latencies(name, field, since) {
+    const seen = new Set();
+    const out = [];
+    for (const s of this.snapshots) {
+      const r = s.workers[name];
+      if (!r || !r[field] || seen.has(r[field]) || Date.parse(r[field]) < since) continue;
+      seen.add(r[field]);
+      out.push(s.t - Date.parse(r[field]));
+    }
+    return out;
+  }
+
+  dispose() {
+    this.subscription.dispose();
+  }
+}
+
+function summarize(workers) {
+  return Object.fromEntries(Object.entries(workers).map(([n, r]) => [n, r.state ? `${r.state}/${r.pid}` : `main/${r.pid}`]));
+}
+
+function stats(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { n: sorted.length, min: sorted[0], median: at(0.5), p90: at(0.9), max: sorted[sorted.length - 1] };
+}
+
+module.exports.treeView = treeView;
+module.exports.TreeRecorder = TreeRecorder;
+module.exports.stats = stats;

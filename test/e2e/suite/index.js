@@ -10,6 +10,7 @@ const Mocha = require('mocha');
 const FILES = [
   'activation.test.js',
   'launch.test.js',
+  'workersView.test.js',
 ];
 
 function run() {
