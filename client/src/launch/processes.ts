@@ -35,6 +35,21 @@ export function pidsWithEnvironment(name: string, value: string, procDir = '/pro
   return out;
 }
 
+/**
+ * Whether process `pid` has `name=value` in its environment: true/false on Linux, undefined where that
+ * cannot be read. Pids reported by an inspector are killed only when this is not false, so a wrong or
+ * stale pid never hits an unrelated process.
+ */
+export function hasEnvironment(pid: number, name: string, value: string, procDir = '/proc'): boolean | undefined {
+  if (!fs.existsSync(`${procDir}/self/environ`)) return undefined;
+  try {
+    const env = Buffer.concat([Buffer.from([0]), fs.readFileSync(`${procDir}/${pid}/environ`), Buffer.from([0])]);
+    return env.includes(Buffer.from(`\0${name}=${value}\0`));
+  } catch {
+    return false;
+  }
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function waitForExit(pids: number[], ms: number): Promise<number[]> {

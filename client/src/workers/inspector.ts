@@ -17,10 +17,11 @@ export interface ProcessRecord {
 export interface InspectorInfo {
   app: string;
   mode: string;
-  server: string;
-  platform: string;
-  packages: string[];
-  extra: { capabilities?: string[]; commands?: string[]; [k: string]: unknown };
+  server?: string;
+  platform?: string;
+  packages?: string[];
+  /** Ours: `capabilities` (restart, events) and the names of the app's custom commands. */
+  extra?: { capabilities?: string[]; commands?: string[]; [k: string]: unknown };
   'auto-reload'?: string;
   [k: string]: unknown;
 }
@@ -46,6 +47,8 @@ export interface Inspector {
   shutdown(): Promise<unknown>;
   command(name: string, args?: unknown[], kwargs?: Record<string, unknown>): Promise<unknown>;
   watch(onState: (s: InspectorState) => void, opts?: WatchOptions): { close(): void };
+  /** Frees pooled connections once the app leaves the view. */
+  close?(): void;
 }
 
 /** Where an inspector listens and how to authenticate; also the `workerManager.inspectors` setting's items. */

@@ -125,6 +125,7 @@ export class WorkersModel {
     const sub = this.subs.get(id);
     if (!sub) return;
     this.unsubscribe(sub);
+    sub.inspector.close?.();
     this.subs.delete(id);
     if (notify) this.emit(undefined);
   }
@@ -150,7 +151,10 @@ export class WorkersModel {
   }
 
   dispose(): void {
-    for (const sub of this.subs.values()) this.unsubscribe(sub);
+    for (const sub of this.subs.values()) {
+      this.unsubscribe(sub);
+      sub.inspector.close?.();
+    }
     this.subs.clear();
     this.listeners.clear();
   }

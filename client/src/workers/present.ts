@@ -95,7 +95,7 @@ export function describeProcess(name: string, record: ProcessRecord, now: number
   const custom = customEntries(record);
   for (const [k, v] of custom) parts.push(`${k}=${v}`);
 
-  const flags = ['process', main ? 'main' : record.server ? 'server' : 'nonServer'];
+  const flags = [main ? 'main' : record.server ? 'server' : 'nonServer'];
   if (isRunning(record) || (main && typeof record.pid === 'number')) flags.push('running');
   if (canRestart && !main) flags.push('restartable');
   if (record.crash_loop) flags.push('crashLoop');

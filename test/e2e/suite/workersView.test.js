@@ -51,7 +51,11 @@ suite('the Workers view shows the launched app', () => {
   });
 
   test('a screenshot of the Workers view is saved', async () => {
+    // Room for the descriptions: no chat side bar, no panel, a wider side bar.
+    await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');
+    await vscode.commands.executeCommand('workbench.action.closePanel');
     await vscode.commands.executeCommand('workbench.view.extension.workerManager');
+    for (let i = 0; i < 12; i++) await vscode.commands.executeCommand('workbench.action.increaseViewWidth');
     await vscode.commands.executeCommand('workerManager.workers.focus');
     const appNode = treeView(wm.tree, shared.launched.appId).node;
     await wm.view.reveal(appNode, { expand: true, focus: false, select: false });
