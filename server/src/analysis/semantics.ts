@@ -1,0 +1,279 @@
+/**
+ * Scopes, name resolution and function roles over the extracted facts. Deliberately shallow: it follows imports,
+ * assignments and parameters inside one file, and says "unknown" rather than guess, so rules built on it stay precise.
+ */
+import { WORKER_ROLE, type Dialect, type Role } from './dialect';
+import { MODULE, type CallFact, type Exec, type Facts, type FunctionFact, type Path, type Value } from './model';
+import { UNKNOWN_VALUE, type Sym } from './symbols';
+
+type Entry =
+  | { kind: 'import'; at: number; module: string; imported: string | null }
+  | { kind: 'binding'; at: number; value: Value | null; exec: Exec }
+  | { kind: 'function'; at: number; id: number }
+  | { kind: 'param'; at: number; fn: FunctionFact; index: number };
+
+const MAX_DEPTH = 12;
+
+export class Semantics {
+  readonly functions = new Map<number, FunctionFact>();
+  /** The file imports the library (sanic / worker-manager): only then do unknown names called `app` count as the app. */
+  readonly libraryImported: boolean;
+  private readonly scopes = new Map<number, Map<string, Entry[]>>();
+  private readonly wildcardModules: string[] = [];
+  private readonly roles = new Map<number, Set<Role>>();
+  private rolesReady = false;
+  private depth = 0;
+
+  constructor(
+    readonly facts: Facts,
+    readonly dialect: Dialect,
+  ) {
+    for (const fn of facts.functions) {
+      this.functions.set(fn.id, fn);
+      if (fn.name) this.add(fn.exec.scope, fn.name, { kind: 'function', at: fn.span.start, id: fn.id });
+      fn.params.forEach((p, index) => this.add(fn.id, p.name, { kind: 'param', at: fn.span.start, fn, index }));
+    }
+    for (const imp of facts.imports) {
+      if (imp.imported === '*') this.wildcardModules.push(imp.module);
+      else this.add(imp.exec.scope, imp.local, { kind: 'import', at: imp.span.start, module: imp.module, imported: imp.imported });
+    }
+    for (const b of facts.bindings) this.add(b.exec.scope, b.name, { kind: 'binding', at: b.span.start, value: b.value, exec: b.exec });
+    this.libraryImported = facts.imports.some((i) => dialect.libraryModules.some((m) => i.module === m || i.module.startsWith(`${m}.`)));
+    this.computeRoles();
+  }
+
+  private add(scope: number, name: string, entry: Entry): void {
+    let names = this.scopes.get(scope);
+    if (!names) this.scopes.set(scope, (names = new Map()));
+    const list = names.get(name);
+    if (list) list.push(entry);
+    else names.set(name, [entry]);
+  }
+
+  // --- resolution ---
+
+  /** The symbol of each prefix of `path`, as seen from `exec` at offset `at`. */
+  resolvePath(path: Path, exec: Exec, at: number): Sym[] {
+    const syms: Sym[] = [];
+    if (path.length === 0) return syms;
+    let sym = this.resolveName(path[0], exec.scope, at);
+    syms.push(sym);
+    for (let i = 1; i < path.length; i++) {
+      sym = this.step(sym, path[i]);
+      syms.push(sym);
+    }
+    return syms;
+  }
+
+  resolve(path: Path, exec: Exec, at: number): Sym {
+    const syms = this.resolvePath(path, exec, at);
+    return syms[syms.length - 1] ?? UNKNOWN_VALUE;
+  }
+
+  symOfValue(v: Value | null, exec: Exec): Sym {
+    if (!v) return UNKNOWN_VALUE;
+    switch (v.kind) {
+      case 'path':
+        return this.resolve(v.path, exec, v.span.start);
+      case 'call':
+        return this.resolve([...v.callee, '()'], exec, v.span.start);
+      case 'function':
+        return { k: 'function', id: v.fn };
+      default:
+        return UNKNOWN_VALUE;
+    }
+  }
+
+  /** The function a value denotes (a lambda, an arrow, or a name bound to a function), if any. */
+  functionOf(v: Value | undefined, exec: Exec): number | null {
+    if (!v) return null;
+    const sym = this.symOfValue(v, exec);
+    return sym.k === 'function' ? sym.id : null;
+  }
+
+  private resolveName(name: string, scope: number, at: number): Sym {
+    if (name === 'this' || name === 'self' || name === 'cls') return UNKNOWN_VALUE;
+    let current = scope;
+    let first = true;
+    for (;;) {
+      const fn = current === MODULE ? undefined : this.functions.get(current);
+      // Python: a class body's names are not visible from the methods nested in it.
+      const visible = first || !fn || fn.kind !== 'class' || this.dialect.language !== 'python';
+      const entries = visible ? this.scopes.get(current)?.get(name) : undefined;
+      if (entries) return this.appByName(name, this.entrySym(pick(entries, first, at)));
+      if (current === MODULE || !fn) break;
+      current = fn.exec.scope;
+      first = false;
+    }
+    for (const module of this.wildcardModules) {
+      const sym = this.dialect.moduleMember(module, name);
+      if (sym) return sym;
+    }
+    if (this.dialect.plainBuiltins.has(name)) return { k: 'builtin', name };
+    return this.appByName(name, { k: 'unknown', origin: 'unbound' });
+  }
+
+  /** An unknown name spelled `app` in a file that uses the library is the app (imported from the app's module). */
+  private appByName(name: string, sym: Sym): Sym {
+    return sym.k === 'unknown' && sym.origin !== 'value' && name === 'app' && this.libraryImported ? { k: 'app' } : sym;
+  }
+
+  private entrySym(e: Entry): Sym {
+    switch (e.kind) {
+      case 'import':
+        if (e.imported === null) return { k: 'module', name: e.module };
+        return this.dialect.moduleMember(e.module, e.imported) ?? { k: 'unknown', origin: 'import' };
+      case 'function':
+        return { k: 'function', id: e.id };
+      case 'param':
+        return this.paramSym(e.fn, e.index);
+      case 'binding': {
+        if (this.depth > MAX_DEPTH) return UNKNOWN_VALUE;
+        this.depth++;
+        try {
+          return this.symOfValue(e.value, e.exec);
+        } finally {
+          this.depth--;
+        }
+      }
+    }
+  }
+
+  private paramSym(fn: FunctionFact, index: number): Sym {
+    const p = fn.params[index];
+    if (p.annotation && this.dialect.appAnnotations.has(p.annotation)) return { k: 'app' };
+    if (index === 0 && this.rolesReady && [...(this.roles.get(fn.id) ?? [])].some((r) => r !== WORKER_ROLE)) return { k: 'app' };
+    if (p.name === 'app') return { k: 'app' };
+    return { k: 'unknown', origin: 'param' };
+  }
+
+  private step(sym: Sym, seg: string): Sym {
+    if (seg === '()') {
+      switch (sym.k) {
+        case 'class':
+          return this.dialect.construct(sym.name) ?? UNKNOWN_VALUE;
+        case 'factory':
+          return sym.makes;
+        case 'primitive':
+          return { k: 'instance', of: sym.name };
+        default:
+          return UNKNOWN_VALUE;
+      }
+    }
+    if (seg === '[]') return UNKNOWN_VALUE;
+    switch (sym.k) {
+      case 'module':
+        return this.dialect.moduleMember(sym.name, seg) ?? { k: 'member', of: sym, name: seg };
+      case 'class':
+        return this.dialect.classMember(sym.name, seg) ?? { k: 'member', of: sym, name: seg };
+      case 'mpContext': {
+        const m = this.dialect.moduleMember('multiprocessing', seg);
+        return m?.k === 'primitive' ? m : { k: 'member', of: sym, name: seg };
+      }
+      case 'app':
+        if (seg === 'm' || seg === 'multiplexer') return { k: 'multiplexer' };
+        if (seg === 'manager') return { k: 'manager' };
+        if (seg === this.dialect.sharedCtx) return { k: 'sharedCtx' };
+        return { k: 'member', of: sym, name: seg };
+      case 'unknown':
+        return this.dialect.requestCarriesApp && seg === 'app' && this.libraryImported ? { k: 'app' } : UNKNOWN_VALUE;
+      default:
+        return { k: 'member', of: sym, name: seg };
+    }
+  }
+
+  /** A receiver that may be the app or a blueprint: known as one, or an import/parameter in a file using the library. */
+  isAppLike(sym: Sym): boolean {
+    if (sym.k === 'app' || sym.k === 'blueprint') return true;
+    return sym.k === 'unknown' && sym.origin !== 'value' && this.libraryImported;
+  }
+
+  // --- roles: which listener (or request handler) a function runs as ---
+
+  /** The roles of the function a fact is in; empty when unknown (a plain helper nobody visibly registers or calls). */
+  rolesOf(scope: number): ReadonlySet<Role> {
+    let current = scope;
+    // A class body or a method inherits nothing; a fact in a function uses that function's roles.
+    const fn = current === MODULE ? undefined : this.functions.get(current);
+    if (!fn) return EMPTY;
+    current = fn.id;
+    return this.roles.get(current) ?? EMPTY;
+  }
+
+  private addRole(fn: number | null, role: Role): boolean {
+    if (fn === null || !this.functions.has(fn)) return false;
+    let set = this.roles.get(fn);
+    if (!set) this.roles.set(fn, (set = new Set()));
+    if (set.has(role)) return false;
+    set.add(role);
+    return true;
+  }
+
+  private computeRoles(): void {
+    // Decorators: `@app.main_process_start`, `@app.listener("main_process_start")`, `@app.get("/")`.
+    for (const fn of this.facts.functions) {
+      for (const d of fn.decorators) {
+        const callee = d.kind === 'call' ? d.callee : d.kind === 'path' ? d.path : null;
+        if (!callee || callee.length < 2) continue;
+        const recv = this.resolve(callee.slice(0, -1), fn.exec, d.span.start);
+        if (!this.isAppLike(recv)) continue;
+        const reg = this.dialect.registration(callee[callee.length - 1], d.kind === 'call' ? d.args : [], d.kind === 'call' ? d.keywords : [], true);
+        if (reg) this.addRole(fn.id, reg.role);
+      }
+    }
+    // Calls: `app.register_listener(fn, "...")`, `app.mainProcessStart((app) => {...})`, `new App(name, handler)`.
+    const edges: Array<[number, number]> = [];
+    for (const c of this.facts.calls) {
+      const reg = this.callRegistration(c);
+      if (reg) this.addRole(this.functionOf(c.args[reg.fnArg], c.exec), reg.role);
+      if (c.callee.length === 1 && c.exec.scope !== MODULE) {
+        const target = this.resolve(c.callee, c.exec, c.span.start);
+        if (target.k === 'function') edges.push([c.exec.scope, target.id]);
+      }
+    }
+    // A helper called from a listener runs as that listener.
+    for (let changed = true, rounds = 0; changed && rounds < 50; rounds++) {
+      changed = false;
+      for (const [from, to] of edges) {
+        for (const role of this.roles.get(from) ?? []) changed = this.addRole(to, role) || changed;
+      }
+    }
+    this.rolesReady = true;
+  }
+
+  /** The registration a call makes, if it is one. */
+  callRegistration(c: CallFact): { role: Role; fnArg: number } | null {
+    if (c.callee.length === 0) return null;
+    if (c.isNew || c.callee.length === 1) {
+      const cls = this.resolve(c.callee, c.exec, c.span.start);
+      return cls.k === 'class' ? this.dialect.constructorRegistration(cls.name) : null;
+    }
+    const method = c.callee[c.callee.length - 1];
+    if (method === '()' || method === '[]') return null;
+    const recv = this.resolve(c.callee.slice(0, -1), c.exec, c.span.start);
+    if (!this.isAppLike(recv)) return null;
+    const reg = this.dialect.registration(method, c.args, c.keywords, false);
+    return reg && reg.fnArg >= 0 ? reg : null;
+  }
+}
+
+const EMPTY: ReadonlySet<Role> = new Set();
+
+function pick(entries: Entry[], sameScope: boolean, at: number): Entry {
+  if (entries.length === 1) return entries[0];
+  if (!sameScope) return entries[entries.length - 1];
+  let best = entries[0];
+  for (const e of entries) if (e.at < at) best = e;
+  return best;
+}
+
+/** `Sanic.get_app().m.restart` for messages. */
+export function displayPath(path: Path, upto = path.length): string {
+  let out = '';
+  for (let i = 0; i < upto; i++) {
+    const seg = path[i];
+    if (seg === '()' || seg === '[]') out += seg;
+    else out += i === 0 ? seg : `.${seg}`;
+  }
+  return out;
+}

@@ -1,0 +1,61 @@
+/** Python fixes: the main-guard wrap, moving a statement into a listener, renames, `# noqa` comments. */
+import type { Span } from '../analysis/model';
+import type { FixInput, Fixer, TextEditSpan } from '../language';
+import type { FixPlan } from '../rules/types';
+import { adjacentGroup, freshName, takeStatement, wrapLines } from '../statement-edits';
+import { eolOf, indentAt, indentUnit, lineEndOf, lineStartOf } from '../text';
+
+const COMMENT = /^#/;
+const GUARD = 'if __name__ == "__main__":';
+const LISTENER_NAMES: Record<string, string> = { main_process_start: 'setup_shared_ctx', main_process_ready: 'manage_processes' };
+
+export const pythonFixer: Fixer = {
+  edits(plan: FixPlan, input: FixInput): TextEditSpan[] | null {
+    switch (plan.kind) {
+      case 'replace':
+        return plan.edits;
+      case 'wrapInGuard': {
+        const stmts = input.plans.filter((p): p is Extract<FixPlan, { kind: 'wrapInGuard' }> => p.kind === 'wrapInGuard').map((p) => p.stmt);
+        const group = adjacentGroup(input.text, plan.stmt, stmts, COMMENT);
+        const edit = wrapLines(input, group, indentUnit(input.text, 4), GUARD, null, COMMENT);
+        return edit && [edit];
+      }
+      case 'moveToListener':
+        return moveToListener(plan, input);
+    }
+  },
+
+  suppress(code: string, offset: number, input: FixInput): TextEditSpan | null {
+    const { text } = input;
+    const start = lineStartOf(text, offset);
+    const end = lineEndOf(text, offset);
+    if (input.snapshot.hasMultilineString({ start, end })) return null;
+    const line = text.slice(start, end);
+    const existing = /#\s*noqa:\s*[A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*/i.exec(line);
+    if (existing && input.snapshot.isComment(start + existing.index)) {
+      const at = start + existing.index + existing[0].length;
+      return { span: { start: at, end: at }, text: `, ${code}` };
+    }
+    return { span: { start: end, end }, text: `  # noqa: ${code}` };
+  },
+};
+
+function moveToListener(plan: Extract<FixPlan, { kind: 'moveToListener' }>, input: FixInput): TextEditSpan[] | null {
+  const { text } = input;
+  const eol = eolOf(text);
+  const unit = indentUnit(text, 4);
+  const listener = input.listenerFor(plan.role);
+  if (listener && listener.blockBody) {
+    const bodyIndent = indentAt(text, listener.body.start);
+    const taken = takeStatement(input, plan.stmt, COMMENT, bodyIndent);
+    if (!taken) return null;
+    const insertAt = lineEndOf(text, listener.body.end);
+    return [{ span: { start: insertAt, end: insertAt }, text: `${eol}${taken.lines}` }, taken.remove];
+  }
+  const taken = takeStatement(input, plan.stmt, COMMENT, unit);
+  if (!taken) return null;
+  const name = freshName(LISTENER_NAMES[plan.role] ?? plan.role, input.moduleNames);
+  const fn = `@${plan.receiver}.${plan.role}${eol}async def ${name}(app):${eol}${taken.lines}${eol}`;
+  const at: Span = taken.remove.span;
+  return [{ span: at, text: fn }];
+}

@@ -1,0 +1,80 @@
+/** Our manager's names (package 'worker-manager'): App, listeners, the multiplexer, primitives. */
+import { WORKER_ROLE, camelToSnake, snakeToCamel, type Dialect, type Registration, type RuleCode } from '../analysis/dialect';
+import type { Prop, Value } from '../analysis/model';
+import type { Sym } from '../analysis/symbols';
+
+export const PACKAGE = 'worker-manager';
+const DOCS = 'https://github.com/worker-manager/worker-manager/blob/main/docs/rules.md';
+
+/** Listener registration methods on App (camelCase), as events in Sanic's spelling. */
+export const LISTENER_METHODS: ReadonlySet<string> = new Set([
+  'mainProcessStart',
+  'mainProcessReady',
+  'mainProcessStop',
+  'beforeServerStart',
+  'afterServerStart',
+  'beforeServerStop',
+  'afterServerStop',
+]);
+
+export const PRIMITIVES: ReadonlySet<string> = new Set(['Queue', 'Value', 'SharedArray', 'Lock', 'Event', 'Semaphore']);
+
+const MEMBERS: Record<string, Sym> = {
+  App: { k: 'class', name: 'App' },
+  WorkerManager: { k: 'class', name: 'WorkerManager' },
+  isMain: { k: 'libfn', name: 'isMain' },
+  default: { k: 'module', name: PACKAGE },
+  ...Object.fromEntries([...PRIMITIVES].map((name) => [name, { k: 'primitive', name } as Sym])),
+};
+
+/** Members every object has: never reported as unknown. */
+const OBJECT_MEMBERS = ['constructor', 'toString', 'toLocaleString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', '__proto__', 'then'];
+
+export const TS_API = {
+  multiplexerMembers: new Set(['name', 'pid', 'state', 'workers', 'restart', 'scale', 'terminate', 'manage', ...OBJECT_MEMBERS]),
+  multiplexerProps: new Set(['name', 'pid', 'state', 'workers']),
+  multiplexerMethods: new Set(['restart', 'scale', 'terminate', 'manage']),
+  /** WorkerManager's public members; the manager is young, so only near-misses of these are reported. */
+  managerMembers: new Set(['manage', 'restart', 'reload', 'scale', 'shutdown', 'forceStop', 'run', 'table', 'info', 'config', 'address', 'running', ...OBJECT_MEMBERS]),
+  manageOptions: new Set(['transient', 'tracked', 'restartable', 'workers']),
+  restartOptions: new Set(['allWorkers', 'zeroDowntime']),
+  listenerMethods: LISTENER_METHODS,
+};
+
+export const typescriptDialect: Dialect = {
+  language: 'typescript',
+  sharedCtx: 'sharedCtx',
+  requestCarriesApp: false,
+  libraryModules: [PACKAGE],
+  moduleMember: (module, name) => (module === PACKAGE ? MEMBERS[name] : undefined),
+  classMember: (cls, name) => (cls === 'App' && name === 'get' ? { k: 'factory', name: 'App.get', makes: { k: 'app' } } : undefined),
+  construct: (cls) => (cls === 'App' ? { k: 'app' } : undefined),
+  plainBuiltins: new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'Array', 'Object', 'Date', 'RegExp', 'Error', 'String', 'Number', 'Boolean', 'Promise']),
+  appAnnotations: new Set(['App']),
+  registration,
+  constructorRegistration: (cls) => (cls === 'App' ? { role: WORKER_ROLE, fnArg: 1 } : null),
+  eventName: (role) => snakeToCamel(role),
+  docsUrl,
+};
+
+function registration(method: string, args: Value[], _keywords: Prop[], asDecorator: boolean): Registration | null {
+  if (asDecorator) return null;
+  if (LISTENER_METHODS.has(method)) return args.length > 0 ? { role: camelToSnake(method), fnArg: 0 } : null;
+  if (method === 'registerListener') {
+    const event = args[1];
+    const role = event && event.kind === 'literal' && event.type === 'string' && event.text !== undefined ? normalizeEvent(event.text) : undefined;
+    return role ? { role, fnArg: 0 } : null;
+  }
+  if (method === 'inspectorCommand') return { role: 'inspector_command', fnArg: 1 };
+  return null;
+}
+
+/** 'mainProcessStart' and 'main_process_start' both name the event (the manager accepts both). */
+export function normalizeEvent(event: string): string | undefined {
+  const camel = snakeToCamel(event);
+  return LISTENER_METHODS.has(camel) ? camelToSnake(camel) : undefined;
+}
+
+function docsUrl(code: RuleCode): string {
+  return `${DOCS}#${code.toLowerCase()}`;
+}

@@ -1,0 +1,559 @@
+/** TypeScript/JavaScript syntax tree → facts (the same facts the Python front-end makes). */
+import ts from 'typescript';
+import { MODULE, emptyFacts, type Exec, type Facts, type Param, type Prop, type Span, type StatementRef, type Value } from '../analysis/model';
+import { isWatchedRef } from '../analysis/watched';
+
+const MAX_DEPTH = 400;
+
+interface Ctx extends Exec {
+  stmt: StatementRef | null;
+  soleSpan: Span | null;
+  depth: number;
+}
+
+export function extractTypeScript(sf: ts.SourceFile): Facts {
+  const w = new Walker(sf);
+  w.statements(sf.statements, { scope: MODULE, moduleLevel: true, guarded: false, stmt: null, soleSpan: null, depth: 0 }, true);
+  return w.facts;
+}
+
+class Walker {
+  readonly facts = emptyFacts();
+
+  constructor(private readonly sf: ts.SourceFile) {}
+
+  private span(n: ts.Node): Span {
+    return { start: n.getStart(this.sf), end: n.end };
+  }
+
+  statements(list: readonly ts.Statement[], ctx: Ctx, topLevel: boolean): void {
+    let current = ctx;
+    for (const s of list) {
+      this.statement(s, current, topLevel);
+      // CommonJS: `if (require.main !== module) return;` guards everything after it.
+      if (topLevel && ts.isIfStatement(s) && !s.elseStatement && falseImpliesMain(s.expression) && exits(s.thenStatement)) {
+        current = { ...current, guarded: true };
+      }
+    }
+  }
+
+  private statement(s: ts.Statement, ctx: Ctx, topLevel: boolean): void {
+    const stmt: StatementRef = { span: this.span(s), topLevel, sole: false };
+    const soleSpan = ts.isExpressionStatement(s) ? this.span(unwrapStatementExpression(s.expression)) : null;
+    this.visit(s, { ...ctx, stmt, soleSpan });
+  }
+
+  private stmtFor(ctx: Ctx, s: Span): StatementRef | null {
+    if (!ctx.stmt) return null;
+    const sole = !!ctx.soleSpan && ctx.soleSpan.start === s.start && ctx.soleSpan.end === s.end;
+    return sole ? { ...ctx.stmt, sole } : ctx.stmt;
+  }
+
+  private children(node: ts.Node, ctx: Ctx): void {
+    ts.forEachChild(node, (child) => {
+      this.visit(child, ctx);
+    });
+  }
+
+  private visit(node: ts.Node, outer: Ctx): void {
+    if (outer.depth > MAX_DEPTH || ts.isTypeNode(node)) return;
+    const ctx = { ...outer, depth: outer.depth + 1 };
+    switch (node.kind) {
+      case ts.SyntaxKind.InterfaceDeclaration:
+      case ts.SyntaxKind.TypeAliasDeclaration:
+        return;
+      case ts.SyntaxKind.ImportDeclaration:
+        return this.importDeclaration(node as ts.ImportDeclaration, ctx);
+      case ts.SyntaxKind.ImportEqualsDeclaration:
+        return this.importEquals(node as ts.ImportEqualsDeclaration, ctx);
+      case ts.SyntaxKind.VariableDeclaration:
+        return this.variable(node as ts.VariableDeclaration, ctx);
+      case ts.SyntaxKind.FunctionDeclaration:
+      case ts.SyntaxKind.FunctionExpression:
+      case ts.SyntaxKind.ArrowFunction:
+      case ts.SyntaxKind.MethodDeclaration:
+      case ts.SyntaxKind.Constructor:
+      case ts.SyntaxKind.GetAccessor:
+      case ts.SyntaxKind.SetAccessor:
+        this.fn(node as ts.FunctionLikeDeclaration, ctx, null);
+        return;
+      case ts.SyntaxKind.ClassDeclaration:
+      case ts.SyntaxKind.ClassExpression:
+        return this.classLike(node as ts.ClassLikeDeclaration, ctx);
+      case ts.SyntaxKind.CallExpression:
+      case ts.SyntaxKind.NewExpression:
+        return this.call(node as ts.CallExpression | ts.NewExpression, ctx);
+      case ts.SyntaxKind.PropertyAccessExpression:
+      case ts.SyntaxKind.ElementAccessExpression:
+        return this.ref(node as ts.Expression, ctx);
+      case ts.SyntaxKind.BinaryExpression:
+        return this.binary(node as ts.BinaryExpression, ctx);
+      case ts.SyntaxKind.PrefixUnaryExpression:
+      case ts.SyntaxKind.PostfixUnaryExpression: {
+        const u = node as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression;
+        if (u.operator === ts.SyntaxKind.PlusPlusToken || u.operator === ts.SyntaxKind.MinusMinusToken) return this.write(u.operand, null, 'update', node, ctx);
+        return this.children(node, ctx);
+      }
+      case ts.SyntaxKind.DeleteExpression:
+        return this.write((node as ts.DeleteExpression).expression, null, 'delete', node, ctx);
+      case ts.SyntaxKind.IfStatement:
+        return this.ifStatement(node as ts.IfStatement, ctx);
+      case ts.SyntaxKind.ConditionalExpression: {
+        const c = node as ts.ConditionalExpression;
+        this.visit(c.condition, ctx);
+        this.visit(c.whenTrue, { ...ctx, guarded: ctx.guarded || impliesMain(c.condition) });
+        this.visit(c.whenFalse, { ...ctx, guarded: ctx.guarded || falseImpliesMain(c.condition) });
+        return;
+      }
+      case ts.SyntaxKind.Block:
+      case ts.SyntaxKind.ModuleBlock:
+        return this.statements((node as ts.Block).statements, ctx, false);
+      case ts.SyntaxKind.CaseClause:
+      case ts.SyntaxKind.DefaultClause: {
+        const clause = node as ts.CaseClause | ts.DefaultClause;
+        if (ts.isCaseClause(clause)) this.visit(clause.expression, ctx);
+        return this.statements(clause.statements, ctx, false);
+      }
+      default:
+        return this.children(node, ctx);
+    }
+  }
+
+  // --- imports ---
+
+  private importDeclaration(node: ts.ImportDeclaration, ctx: Ctx): void {
+    const clause = node.importClause;
+    if (!clause || clause.isTypeOnly || !ts.isStringLiteral(node.moduleSpecifier)) return;
+    const module = node.moduleSpecifier.text;
+    const exec = execOf(ctx);
+    if (clause.name) this.facts.imports.push({ exec, module, imported: null, local: clause.name.text, span: this.span(clause.name) });
+    const nb = clause.namedBindings;
+    if (nb && ts.isNamespaceImport(nb)) this.facts.imports.push({ exec, module, imported: null, local: nb.name.text, span: this.span(nb) });
+    if (nb && ts.isNamedImports(nb)) {
+      for (const el of nb.elements) {
+        if (el.isTypeOnly) continue;
+        this.facts.imports.push({ exec, module, imported: (el.propertyName ?? el.name).text, local: el.name.text, span: this.span(el) });
+      }
+    }
+  }
+
+  private importEquals(node: ts.ImportEqualsDeclaration, ctx: Ctx): void {
+    const ref = node.moduleReference;
+    if (ts.isExternalModuleReference(ref) && ts.isStringLiteral(ref.expression)) {
+      this.facts.imports.push({ exec: execOf(ctx), module: ref.expression.text, imported: null, local: node.name.text, span: this.span(node) });
+    }
+  }
+
+  /** `const x = require('m')`, `const { A, B: C } = require('m')`, `const A = require('m').A`, or a binding. */
+  private variable(node: ts.VariableDeclaration, ctx: Ctx): void {
+    const init = node.initializer;
+    const required = init ? requiredModule(init) : null;
+    if (required) {
+      const exec = execOf(ctx);
+      if (ts.isIdentifier(node.name)) {
+        this.facts.imports.push({ exec, module: required.module, imported: required.member, local: node.name.text, span: this.span(node) });
+      } else if (ts.isObjectBindingPattern(node.name) && required.member === null) {
+        for (const el of node.name.elements) {
+          if (el.dotDotDotToken || !ts.isIdentifier(el.name)) continue;
+          const prop = el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName.text : el.name.text;
+          this.facts.imports.push({ exec, module: required.module, imported: prop, local: el.name.text, span: this.span(el) });
+        }
+      }
+      return;
+    }
+    if (ts.isIdentifier(node.name) && init) {
+      this.facts.bindings.push({ exec: execOf(ctx), name: node.name.text, value: this.valueOf(init), span: this.span(node.name) });
+      const fn = skipOuter(init);
+      if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) {
+        this.fn(fn, ctx, node.name.text);
+        return;
+      }
+    } else if (!ts.isIdentifier(node.name)) {
+      this.children(node.name, ctx); // default values in a destructuring pattern
+    }
+    if (init) this.visit(init, ctx);
+  }
+
+  // --- functions and classes ---
+
+  private fn(node: ts.FunctionLikeDeclaration, ctx: Ctx, nameHint: string | null): number {
+    const id = node.getStart(this.sf);
+    const body = node.body;
+    const params: Param[] = node.parameters.map((p) => ({
+      name: ts.isIdentifier(p.name) ? p.name.text : '',
+      annotation: p.type && ts.isTypeReferenceNode(p.type) ? lastName(p.type.typeName) : null,
+    }));
+    this.facts.functions.push({
+      id,
+      kind: 'function',
+      exec: execOf(ctx),
+      name: node.name && ts.isIdentifier(node.name) ? node.name.text : nameHint,
+      params,
+      span: this.span(node),
+      body: body ? this.span(body) : this.span(node),
+      blockBody: !!body && ts.isBlock(body),
+      decorators: [],
+    });
+    for (const p of node.parameters) if (p.initializer) this.visit(p.initializer, ctx);
+    if (body) {
+      const inner: Ctx = { scope: id, moduleLevel: false, guarded: false, stmt: null, soleSpan: null, depth: ctx.depth + 1 };
+      if (ts.isBlock(body)) this.statements(body.statements, inner, false);
+      else this.visit(body, inner);
+    }
+    return id;
+  }
+
+  private classLike(node: ts.ClassLikeDeclaration, ctx: Ctx): void {
+    const id = node.getStart(this.sf);
+    this.facts.functions.push({
+      id,
+      kind: 'class',
+      exec: execOf(ctx),
+      name: node.name?.text ?? null,
+      params: [],
+      span: this.span(node),
+      body: this.span(node),
+      blockBody: false,
+      decorators: [],
+    });
+    for (const h of node.heritageClauses ?? []) this.children(h, ctx);
+    const classCtx: Ctx = { ...ctx, scope: id, stmt: null, soleSpan: null };
+    for (const m of node.members) {
+      if (ts.isPropertyDeclaration(m)) {
+        if (!m.initializer) continue;
+        const isStatic = !!m.modifiers?.some((mod) => mod.kind === ts.SyntaxKind.StaticKeyword);
+        // static initializers run when the class is defined; instance ones in the constructor
+        this.visit(m.initializer, isStatic ? classCtx : { ...classCtx, moduleLevel: false, guarded: false });
+      } else if (ts.isClassStaticBlockDeclaration(m)) {
+        this.statements(m.body.statements, classCtx, false);
+      } else {
+        this.visit(m, classCtx);
+      }
+    }
+  }
+
+  // --- expressions ---
+
+  private call(node: ts.CallExpression | ts.NewExpression, ctx: Ctx): void {
+    const chain = this.pathOf(node.expression);
+    const args: Value[] = [];
+    let spread = false;
+    for (const a of node.arguments ?? []) {
+      if (ts.isSpreadElement(a)) spread = true;
+      args.push(ts.isSpreadElement(a) ? { kind: 'other', span: this.span(a) } : this.valueOf(a));
+    }
+    if (chain) {
+      this.facts.calls.push({
+        exec: execOf(ctx),
+        callee: chain.path,
+        calleeSpans: chain.spans,
+        span: this.span(node),
+        isNew: ts.isNewExpression(node),
+        args,
+        keywords: [],
+        spread,
+        stmt: this.stmtFor(ctx, this.span(node)),
+      });
+    }
+    this.chainInner(node.expression, ctx);
+    for (const a of node.arguments ?? []) {
+      const f = skipOuter(a);
+      if (ts.isArrowFunction(f) || ts.isFunctionExpression(f)) this.fn(f, ctx, null);
+      else this.visit(a, ctx);
+    }
+  }
+
+  private ref(node: ts.Expression, ctx: Ctx): void {
+    const chain = this.pathOf(node);
+    if (chain && isWatchedRef(chain.path)) this.facts.refs.push({ exec: execOf(ctx), path: chain.path, spans: chain.spans, span: this.span(node) });
+    this.chainInner(node, ctx);
+  }
+
+  /** Code inside a member chain: calls in it, computed keys. */
+  private chainInner(node: ts.Expression, ctx: Ctx): void {
+    let n: ts.Expression = node;
+    for (let guard = 0; guard < MAX_DEPTH; guard++) {
+      if (ts.isPropertyAccessExpression(n)) n = n.expression;
+      else if (ts.isElementAccessExpression(n)) {
+        this.visit(n.argumentExpression, ctx);
+        n = n.expression;
+      } else if (ts.isParenthesizedExpression(n) || ts.isNonNullExpression(n) || ts.isAsExpression(n) || ts.isSatisfiesExpression(n)) n = n.expression;
+      else if (ts.isIdentifier(n) || n.kind === ts.SyntaxKind.ThisKeyword || ts.isMetaProperty(n)) return;
+      else return this.visit(n, ctx);
+    }
+  }
+
+  private binary(node: ts.BinaryExpression, ctx: Ctx): void {
+    const op = node.operatorToken.kind;
+    if (op >= ts.SyntaxKind.FirstAssignment && op <= ts.SyntaxKind.LastAssignment) {
+      const left = skipOuter(node.left);
+      if (ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) {
+        return this.write(left, op === ts.SyntaxKind.EqualsToken ? node.right : null, op === ts.SyntaxKind.EqualsToken ? 'assign' : 'update', node, ctx, node.right);
+      }
+      if (ts.isIdentifier(left) && op === ts.SyntaxKind.EqualsToken) {
+        this.facts.bindings.push({ exec: execOf(ctx), name: left.text, value: this.valueOf(node.right), span: this.span(left) });
+      }
+      return this.children(node, ctx);
+    }
+    // `require.main === module && app.run()`
+    if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) {
+      const guards = op === ts.SyntaxKind.AmpersandAmpersandToken ? impliesMain(node.left) : falseImpliesMain(node.left);
+      this.visit(node.left, ctx);
+      this.visit(node.right, { ...ctx, guarded: ctx.guarded || guards });
+      return;
+    }
+    this.children(node, ctx);
+  }
+
+  private write(target: ts.Expression, value: ts.Expression | null, op: 'assign' | 'update' | 'delete', whole: ts.Node, ctx: Ctx, rhs?: ts.Expression): void {
+    const t = skipOuter(target);
+    const chain = this.pathOf(t);
+    if (chain && (ts.isPropertyAccessExpression(t) || ts.isElementAccessExpression(t))) {
+      this.facts.assigns.push({
+        exec: execOf(ctx),
+        target: chain.path,
+        targetSpans: chain.spans,
+        span: this.span(t),
+        value: value ? this.valueOf(value) : null,
+        op,
+        stmt: this.stmtFor(ctx, this.span(whole)),
+      });
+    }
+    this.chainInner(t, ctx);
+    if (rhs) this.visit(rhs, ctx);
+  }
+
+  private ifStatement(node: ts.IfStatement, ctx: Ctx): void {
+    this.visit(node.expression, ctx);
+    this.branch(node.thenStatement, { ...ctx, guarded: ctx.guarded || impliesMain(node.expression) });
+    if (node.elseStatement) this.branch(node.elseStatement, { ...ctx, guarded: ctx.guarded || falseImpliesMain(node.expression) });
+  }
+
+  private branch(s: ts.Statement, ctx: Ctx): void {
+    if (ts.isBlock(s)) this.statements(s.statements, ctx, false);
+    else this.statement(s, ctx, false);
+  }
+
+  // --- values and paths ---
+
+  pathOf(node: ts.Expression): { path: string[]; spans: Span[] } | null {
+    const path: string[] = [];
+    const spans: Span[] = [];
+    let n: ts.Expression = node;
+    for (let guard = 0; guard < MAX_DEPTH; guard++) {
+      if (ts.isIdentifier(n) || n.kind === ts.SyntaxKind.ThisKeyword || ts.isMetaProperty(n)) {
+        path.push(ts.isMetaProperty(n) ? 'import.meta' : n.kind === ts.SyntaxKind.ThisKeyword ? 'this' : (n as ts.Identifier).text);
+        spans.push(this.span(n));
+        return { path: path.reverse(), spans: spans.reverse() };
+      }
+      if (ts.isPropertyAccessExpression(n)) {
+        path.push(n.name.text);
+        spans.push(this.span(n.name));
+        n = n.expression;
+      } else if (ts.isElementAccessExpression(n)) {
+        const key = n.argumentExpression;
+        const literal = ts.isStringLiteral(key) || ts.isNoSubstitutionTemplateLiteral(key);
+        path.push(literal ? key.text : '[]');
+        spans.push(literal ? { start: key.getStart(this.sf) + 1, end: key.end - 1 } : this.span(key));
+        n = n.expression;
+      } else if (ts.isCallExpression(n)) {
+        path.push('()');
+        spans.push({ start: n.expression.end, end: n.end });
+        n = n.expression;
+      } else if (ts.isParenthesizedExpression(n) || ts.isNonNullExpression(n) || ts.isAsExpression(n) || ts.isSatisfiesExpression(n)) {
+        n = n.expression;
+      } else return null;
+    }
+    return null;
+  }
+
+  valueOf(node: ts.Expression, depth = 0): Value {
+    const n = skipOuter(node);
+    const s = this.span(n);
+    if (depth > 20) return { kind: 'other', span: s };
+    switch (n.kind) {
+      case ts.SyntaxKind.Identifier:
+      case ts.SyntaxKind.PropertyAccessExpression:
+      case ts.SyntaxKind.ElementAccessExpression:
+      case ts.SyntaxKind.ThisKeyword: {
+        if (ts.isIdentifier(n) && n.text === 'undefined') return { kind: 'literal', type: 'undefined', span: s };
+        const chain = this.pathOf(n);
+        return chain ? { kind: 'path', path: chain.path, spans: chain.spans, span: s } : { kind: 'other', span: s };
+      }
+      case ts.SyntaxKind.CallExpression:
+      case ts.SyntaxKind.NewExpression: {
+        const c = n as ts.CallExpression | ts.NewExpression;
+        const chain = this.pathOf(c.expression);
+        const args = (c.arguments ?? []).map((a) => (ts.isSpreadElement(a) ? ({ kind: 'other', span: this.span(a) } as Value) : this.valueOf(a, depth + 1)));
+        return { kind: 'call', callee: chain?.path ?? [], calleeSpans: chain?.spans ?? [], isNew: ts.isNewExpression(c), args, keywords: [], span: s };
+      }
+      case ts.SyntaxKind.NumericLiteral:
+        return { kind: 'literal', type: 'number', span: s };
+      case ts.SyntaxKind.BigIntLiteral:
+        return { kind: 'literal', type: 'bigint', span: s };
+      case ts.SyntaxKind.StringLiteral:
+      case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+        return { kind: 'literal', type: 'string', span: s, text: (n as ts.StringLiteral).text };
+      case ts.SyntaxKind.TemplateExpression:
+        return { kind: 'literal', type: 'string', span: s };
+      case ts.SyntaxKind.TrueKeyword:
+      case ts.SyntaxKind.FalseKeyword:
+        return { kind: 'literal', type: 'boolean', span: s, text: n.kind === ts.SyntaxKind.TrueKeyword ? 'true' : 'false' };
+      case ts.SyntaxKind.NullKeyword:
+        return { kind: 'literal', type: 'null', span: s };
+      case ts.SyntaxKind.RegularExpressionLiteral:
+        return { kind: 'literal', type: 'RegExp', span: s };
+      case ts.SyntaxKind.ArrayLiteralExpression:
+        return { kind: 'literal', type: 'array', span: s };
+      case ts.SyntaxKind.ObjectLiteralExpression:
+        return { kind: 'literal', type: 'object', span: s, props: this.props(n as ts.ObjectLiteralExpression, depth) };
+      case ts.SyntaxKind.ArrowFunction:
+      case ts.SyntaxKind.FunctionExpression:
+        return { kind: 'function', fn: s.start, span: s };
+      case ts.SyntaxKind.ClassExpression:
+        return { kind: 'literal', type: 'class', span: s };
+      case ts.SyntaxKind.PrefixUnaryExpression: {
+        const u = n as ts.PrefixUnaryExpression;
+        return ts.isNumericLiteral(u.operand) ? { kind: 'literal', type: 'number', span: s } : { kind: 'other', span: s };
+      }
+      default:
+        return { kind: 'other', span: s };
+    }
+  }
+
+  private props(obj: ts.ObjectLiteralExpression, depth: number): Prop[] {
+    const out: Prop[] = [];
+    for (const p of obj.properties) {
+      if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) {
+        out.push({ name: p.name.text, nameSpan: this.span(p.name), value: this.valueOf(p.initializer, depth + 1) });
+      } else if (ts.isShorthandPropertyAssignment(p)) {
+        out.push({ name: p.name.text, nameSpan: this.span(p.name), value: this.valueOf(p.name, depth + 1) });
+      } else if (ts.isMethodDeclaration(p) && ts.isIdentifier(p.name)) {
+        out.push({ name: p.name.text, nameSpan: this.span(p.name), value: { kind: 'function', fn: p.getStart(this.sf), span: this.span(p) } });
+      }
+    }
+    return out;
+  }
+}
+
+function execOf(ctx: Ctx): Exec {
+  return { scope: ctx.scope, moduleLevel: ctx.moduleLevel, guarded: ctx.guarded };
+}
+
+function lastName(name: ts.EntityName): string {
+  return ts.isIdentifier(name) ? name.text : name.right.text;
+}
+
+/** Parentheses, `as`, `!`, `satisfies` do not change what an expression is. */
+function skipOuter(e: ts.Expression): ts.Expression {
+  let n = e;
+  while (ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isNonNullExpression(n) || ts.isSatisfiesExpression(n) || ts.isTypeAssertionExpression(n)) n = n.expression;
+  return n;
+}
+
+/** `await x`, `void x` as a statement are still "just x" for moving the statement whole. */
+function unwrapStatementExpression(e: ts.Expression): ts.Expression {
+  let n = skipOuter(e);
+  while (ts.isAwaitExpression(n) || ts.isVoidExpression(n)) n = skipOuter(n.expression);
+  return n;
+}
+
+function requiredModule(init: ts.Expression): { module: string; member: string | null } | null {
+  let e = skipOuter(init);
+  let member: string | null = null;
+  if (ts.isPropertyAccessExpression(e)) {
+    member = e.name.text;
+    e = skipOuter(e.expression);
+  }
+  if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'require' && e.arguments.length === 1) {
+    const arg = e.arguments[0];
+    if (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) return { module: arg.text, member };
+  }
+  return null;
+}
+
+// --- the main-guard ---
+
+function isRequireMain(e: ts.Expression): boolean {
+  const n = skipOuter(e);
+  return ts.isPropertyAccessExpression(n) && n.name.text === 'main' && ts.isIdentifier(n.expression) && n.expression.text === 'require';
+}
+
+function isModuleName(e: ts.Expression): boolean {
+  const n = skipOuter(e);
+  return ts.isIdentifier(n) && n.text === 'module';
+}
+
+function isImportMeta(e: ts.Expression): boolean {
+  return ts.isMetaProperty(e) && e.keywordToken === ts.SyntaxKind.ImportKeyword && e.name.text === 'meta';
+}
+
+function mentions(e: ts.Node, test: (n: ts.Node) => boolean, depth = 0): boolean {
+  if (depth > 30) return false;
+  if (test(e)) return true;
+  return !!ts.forEachChild(e, (c) => (mentions(c, test, depth + 1) ? true : undefined));
+}
+
+const isMetaFile = (n: ts.Node): boolean => ts.isPropertyAccessExpression(n) && isImportMeta(n.expression) && (n.name.text === 'url' || n.name.text === 'filename');
+const isArgv1 = (n: ts.Node): boolean =>
+  ts.isElementAccessExpression(n) &&
+  ts.isNumericLiteral(n.argumentExpression) &&
+  n.argumentExpression.text === '1' &&
+  ts.isPropertyAccessExpression(n.expression) &&
+  n.expression.name.text === 'argv';
+
+/** `require.main === module`, `import.meta.url === pathToFileURL(process.argv[1]).href`, either order. */
+function isMainComparison(a: ts.Expression, b: ts.Expression): boolean {
+  return (
+    (isRequireMain(a) && isModuleName(b)) ||
+    (isModuleName(a) && isRequireMain(b)) ||
+    (mentions(a, isMetaFile) && mentions(b, isArgv1)) ||
+    (mentions(a, isArgv1) && mentions(b, isMetaFile))
+  );
+}
+
+/** When the condition is true, this module is the one node was asked to run. */
+export function impliesMain(e: ts.Expression, depth = 0): boolean {
+  if (depth > 50) return false;
+  const n = skipOuter(e);
+  if (ts.isPrefixUnaryExpression(n) && n.operator === ts.SyntaxKind.ExclamationToken) return falseImpliesMain(n.operand, depth + 1);
+  if (ts.isBinaryExpression(n)) {
+    const op = n.operatorToken.kind;
+    if (op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken) return isMainComparison(n.left, n.right);
+    if (op === ts.SyntaxKind.AmpersandAmpersandToken) return impliesMain(n.left, depth + 1) || impliesMain(n.right, depth + 1);
+    if (op === ts.SyntaxKind.BarBarToken) return impliesMain(n.left, depth + 1) && impliesMain(n.right, depth + 1);
+    return false;
+  }
+  // isMain(module), isMain(import.meta), wm.isMain(...)
+  if (ts.isCallExpression(n)) {
+    const callee = skipOuter(n.expression);
+    return (ts.isIdentifier(callee) && callee.text === 'isMain') || (ts.isPropertyAccessExpression(callee) && callee.name.text === 'isMain');
+  }
+  // import.meta.main (Node 24+, Deno, Bun)
+  return ts.isPropertyAccessExpression(n) && n.name.text === 'main' && isImportMeta(n.expression);
+}
+
+/** When the condition is false, this module is the main one (`if (require.main !== module) {...} else {<main>}`). */
+export function falseImpliesMain(e: ts.Expression, depth = 0): boolean {
+  if (depth > 50) return false;
+  const n = skipOuter(e);
+  if (ts.isPrefixUnaryExpression(n) && n.operator === ts.SyntaxKind.ExclamationToken) return impliesMain(n.operand, depth + 1);
+  if (ts.isBinaryExpression(n)) {
+    const op = n.operatorToken.kind;
+    if (op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken) return isMainComparison(n.left, n.right);
+    if (op === ts.SyntaxKind.BarBarToken) return falseImpliesMain(n.left, depth + 1) || falseImpliesMain(n.right, depth + 1);
+    if (op === ts.SyntaxKind.AmpersandAmpersandToken) return falseImpliesMain(n.left, depth + 1) && falseImpliesMain(n.right, depth + 1);
+  }
+  return false;
+}
+
+/** A branch that always leaves the module: `return`, `throw`, `process.exit()`. */
+function exits(s: ts.Statement): boolean {
+  if (ts.isReturnStatement(s) || ts.isThrowStatement(s)) return true;
+  if (ts.isBlock(s)) return s.statements.length > 0 && exits(s.statements[s.statements.length - 1]);
+  if (ts.isExpressionStatement(s) && ts.isCallExpression(s.expression)) {
+    const c = s.expression.expression;
+    return ts.isPropertyAccessExpression(c) && c.name.text === 'exit' && ts.isIdentifier(c.expression) && c.expression.text === 'process';
+  }
+  return false;
+}

@@ -1,0 +1,123 @@
+/** TypeScript/JavaScript as the server sees it: incremental SourceFile, `// wm-ignore` comments, the fixer. */
+import ts from 'typescript';
+import type { Span } from '../analysis/model';
+import type { LanguageSupport, Snapshot, SyntaxState, TextChange } from '../language';
+import { typescriptDialect } from './dialect';
+import { extractTypeScript } from './extract';
+import { typescriptFixer } from './fixes';
+import { scriptKindFor, TypeScriptTree } from './parser';
+
+export interface TypeScriptSnapshot extends Snapshot {
+  sourceFile: ts.SourceFile;
+}
+
+export function createTypeScriptSupport(): LanguageSupport {
+  return {
+    dialect: typescriptDialect,
+    open: (uri, languageId) => new TypeScriptSyntax(new TypeScriptTree(uri, scriptKindFor(languageId, uri))),
+    fixer: typescriptFixer,
+    suppressedOn: (line, start, snapshot) => ignoreCodes(line, start, snapshot, false),
+    suppressedNext: (line, start, snapshot) => ignoreCodes(line, start, snapshot, true),
+  };
+}
+
+class TypeScriptSyntax implements SyntaxState {
+  constructor(private readonly tree: TypeScriptTree) {}
+
+  edit(change: TextChange): void {
+    this.tree.edit(change.start, change.end, change.text.length);
+  }
+
+  snapshot(text: string): TypeScriptSnapshot {
+    const sourceFile = this.tree.current(text);
+    return {
+      sourceFile,
+      facts: extractTypeScript(sourceFile),
+      isComment: (offset) => isInComment(sourceFile, offset),
+      hasMultilineString: (span) => hasMultilineTemplate(sourceFile, span),
+    };
+  }
+
+  dispose(): void {}
+}
+
+const LITERALS = new Set([
+  ts.SyntaxKind.StringLiteral,
+  ts.SyntaxKind.NoSubstitutionTemplateLiteral,
+  ts.SyntaxKind.TemplateHead,
+  ts.SyntaxKind.TemplateMiddle,
+  ts.SyntaxKind.TemplateTail,
+  ts.SyntaxKind.RegularExpressionLiteral,
+  ts.SyntaxKind.JsxText,
+]);
+
+/** Whether `offset` is inside a comment: found by walking down to the trivia that holds it. */
+export function isInComment(sf: ts.SourceFile, offset: number): boolean {
+  const text = sf.text;
+  const within = (ranges: ts.CommentRange[] | undefined): boolean => !!ranges?.some((r) => r.pos <= offset && offset < r.end);
+  let node: ts.Node = sf;
+  for (let depth = 0; depth < 500; depth++) {
+    let containing: ts.Node | undefined;
+    let before: ts.Node | undefined;
+    ts.forEachChild(node, (c) => {
+      if (c.end <= offset) {
+        before = c;
+        return undefined;
+      }
+      if (c.pos <= offset) containing = c;
+      return true;
+    });
+    if (!containing) {
+      // Between the children (or after the last): scan the stretch of loose tokens and trivia.
+      const from = before ? (before as ts.Node).end : node === sf ? 0 : node.getStart(sf);
+      return scanForComment(text, from, offset, sf.languageVariant);
+    }
+    const child = containing as ts.Node;
+    if (offset < child.getStart(sf)) return within(ts.getLeadingCommentRanges(text, child.pos));
+    if (LITERALS.has(child.kind)) return false;
+    node = child;
+  }
+  return false;
+}
+
+function scanForComment(text: string, from: number, offset: number, variant: ts.LanguageVariant): boolean {
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, variant, text);
+  scanner.resetTokenState(from);
+  for (let guard = 0; guard < 10_000; guard++) {
+    const kind = scanner.scan();
+    if (kind === ts.SyntaxKind.EndOfFileToken || scanner.getTokenFullStart() > offset) return false;
+    if (scanner.getTokenStart() <= offset && offset < scanner.getTokenEnd()) {
+      return kind === ts.SyntaxKind.SingleLineCommentTrivia || kind === ts.SyntaxKind.MultiLineCommentTrivia;
+    }
+  }
+  return false;
+}
+
+function hasMultilineTemplate(sf: ts.SourceFile, span: Span): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || n.end <= span.start || n.pos >= span.end) return;
+    if (ts.isTemplateExpression(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isStringLiteral(n)) {
+      const text = n.getText(sf);
+      if (/[\r\n]/.test(text)) found = true;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return found;
+}
+
+const IGNORE = /(?:\/\/|\/\*)\s*wm-ignore(-next-line)?\b([^\n\r]*)/g;
+
+/** `// wm-ignore` (every rule) or `// wm-ignore WM-D1, WM-D2`; with `-next-line` for the line below. */
+function ignoreCodes(line: string, lineStart: number, snapshot: Snapshot, nextLine: boolean): string[] | undefined {
+  let found: string[] | undefined;
+  for (const m of line.matchAll(IGNORE)) {
+    if (!!m[1] !== nextLine || !snapshot.isComment(lineStart + (m.index ?? 0))) continue;
+    const codes = (m[2].replace(/\*\/.*$/, '').match(/WM-D\d+/gi) ?? []).map((c) => c.toUpperCase());
+    if (codes.length === 0) return [];
+    found = [...(found ?? []), ...codes];
+  }
+  return found;
+}
