@@ -1,7 +1,7 @@
 // The status bar item: ready/total server workers over the live apps, red when a worker FAILED or
 // crash-loops. Clicking it opens the Workers view.
 import * as vscode from 'vscode';
-import type { WorkersModel } from './model';
+import type { AppEntry, WorkersModel } from './model';
 import { statusSummary } from './present';
 import { appLabel } from './tree';
 
@@ -27,7 +27,14 @@ export class WorkersStatusBar implements vscode.Disposable {
 
   private update(): void {
     const apps = this.model.list();
-    const live = apps.filter((a) => a.status === 'live');
+    // One inspector listed twice (launched here and also in the settings) counts once, by its freshest state.
+    const byEndpoint = new Map<string, AppEntry>();
+    for (const a of apps.filter((x) => x.status === 'live')) {
+      const key = `${a.endpoint.host}:${a.endpoint.port}`;
+      const seen = byEndpoint.get(key);
+      if (!seen || (a.updatedAt ?? 0) > (seen.updatedAt ?? 0)) byEndpoint.set(key, a);
+    }
+    const live = [...byEndpoint.values()];
     if (!apps.length) {
       this.item.hide();
       return;

@@ -11,6 +11,7 @@ const FILES = [
   'activation.test.js',
   'launch.test.js',
   'workersView.test.js',
+  'actions.test.js',
 ];
 
 function run() {
