@@ -584,7 +584,7 @@ function valueOf(node: Node, depth = 0): Value {
     }
     case 'unary_operator': {
       const arg = node.childForFieldName('argument');
-      return arg && (arg.type === 'integer' || arg.type === 'float') ? valueOf(arg, depth + 1) : { kind: 'other', span: s };
+      return arg && (arg.type === 'integer' || arg.type === 'float') ? { ...valueOf(arg, depth + 1), span: s } : { kind: 'other', span: s };
     }
     default:
       return { kind: 'other', span: s };

@@ -91,7 +91,7 @@ function conflicts(ctx: RuleContext, settings: Setting[]): Finding[] {
   const sanicMethods = settings.filter((s) => s.what === 'start_method');
   const setCalls = settings.filter((s) => s.what === 'set_start_method');
   const declaredSet = settings.some((s) => s.what === 'START_METHOD_SET' && s.value === 'True');
-  const requested = sanicMethods.find((s) => s.value !== undefined)?.value ?? 'spawn';
+  const requested = [...sanicMethods].reverse().find((s) => s.value !== undefined)?.value ?? 'spawn';
   const requestedLabel = sanicMethods.length > 0 ? `\`Sanic.start_method = "${requested}"\`` : 'Sanic\'s default "spawn"';
 
   for (const s of setCalls) {
@@ -118,16 +118,16 @@ function conflicts(ctx: RuleContext, settings: Setting[]): Finding[] {
     }
   }
   // Two different values for Sanic.start_method: only the last one counts.
-  const firstValue = sanicMethods.find((s) => s.value !== undefined);
-  for (const s of sanicMethods) {
-    if (firstValue && s !== firstValue && s.value !== undefined && s.value !== firstValue.value) {
-      findings.push({
-        code: 'WM-D6',
-        span: s.span,
-        topic: TOPIC.start_method,
-        message: `\`Sanic.start_method = "${s.value}"\` conflicts with \`Sanic.start_method = "${firstValue.value}"\` on line ${lineOf(ctx.text, firstValue.span.start)}: only the last setting counts. Set the start method once, early.`,
-      });
-    }
+  const valued = sanicMethods.filter((s) => s.value !== undefined);
+  const lastValue = valued[valued.length - 1];
+  for (const s of valued) {
+    if (s === lastValue || s.value === lastValue.value) continue;
+    findings.push({
+      code: 'WM-D6',
+      span: s.span,
+      topic: TOPIC.start_method,
+      message: `\`Sanic.start_method = "${s.value}"\` is overridden by \`Sanic.start_method = "${lastValue.value}"\` on line ${lineOf(ctx.text, lastValue.span.start)}: only the last setting counts. Set the start method once, early.`,
+    });
   }
   // START_METHOD_SET = True with nothing setting the method: Sanic then checks the platform default against "spawn".
   if (setCalls.length === 0 && sanicMethods.length === 0) {

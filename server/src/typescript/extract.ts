@@ -2,6 +2,7 @@
 import ts from 'typescript';
 import { MODULE, emptyFacts, type Exec, type Facts, type Param, type Prop, type Span, type StatementRef, type Value } from '../analysis/model';
 import { isWatchedRef } from '../analysis/watched';
+import { PACKAGE } from './dialect';
 
 const MAX_DEPTH = 400;
 
@@ -12,7 +13,7 @@ interface Ctx extends Exec {
 }
 
 export function extractTypeScript(sf: ts.SourceFile): Facts {
-  const w = new Walker(sf);
+  const w = new Walker(sf, isMainNames(sf));
   w.statements(sf.statements, { scope: MODULE, moduleLevel: true, guarded: false, stmt: null, soleSpan: null, depth: 0 }, true);
   return w.facts;
 }
@@ -20,7 +21,18 @@ export function extractTypeScript(sf: ts.SourceFile): Facts {
 class Walker {
   readonly facts = emptyFacts();
 
-  constructor(private readonly sf: ts.SourceFile) {}
+  constructor(
+    private readonly sf: ts.SourceFile,
+    private readonly guardNames: ReadonlySet<string>,
+  ) {}
+
+  private impliesMain(e: ts.Expression): boolean {
+    return impliesMain(e, this.guardNames);
+  }
+
+  private falseImpliesMain(e: ts.Expression): boolean {
+    return falseImpliesMain(e, this.guardNames);
+  }
 
   private span(n: ts.Node): Span {
     return { start: n.getStart(this.sf), end: n.end };
@@ -31,7 +43,7 @@ class Walker {
     for (const s of list) {
       this.statement(s, current, topLevel);
       // CommonJS: `if (require.main !== module) return;` guards everything after it.
-      if (topLevel && ts.isIfStatement(s) && !s.elseStatement && falseImpliesMain(s.expression) && exits(s.thenStatement)) {
+      if (topLevel && ts.isIfStatement(s) && !s.elseStatement && this.falseImpliesMain(s.expression) && exits(s.thenStatement)) {
         current = { ...current, guarded: true };
       }
     }
@@ -101,8 +113,8 @@ class Walker {
       case ts.SyntaxKind.ConditionalExpression: {
         const c = node as ts.ConditionalExpression;
         this.visit(c.condition, ctx);
-        this.visit(c.whenTrue, { ...ctx, guarded: ctx.guarded || impliesMain(c.condition) });
-        this.visit(c.whenFalse, { ...ctx, guarded: ctx.guarded || falseImpliesMain(c.condition) });
+        this.visit(c.whenTrue, { ...ctx, guarded: ctx.guarded || this.impliesMain(c.condition) });
+        this.visit(c.whenFalse, { ...ctx, guarded: ctx.guarded || this.falseImpliesMain(c.condition) });
         return;
       }
       case ts.SyntaxKind.Block:
@@ -297,7 +309,7 @@ class Walker {
     }
     // `require.main === module && app.run()`
     if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) {
-      const guards = op === ts.SyntaxKind.AmpersandAmpersandToken ? impliesMain(node.left) : falseImpliesMain(node.left);
+      const guards = op === ts.SyntaxKind.AmpersandAmpersandToken ? this.impliesMain(node.left) : this.falseImpliesMain(node.left);
       this.visit(node.left, ctx);
       this.visit(node.right, { ...ctx, guarded: ctx.guarded || guards });
       return;
@@ -325,8 +337,8 @@ class Walker {
 
   private ifStatement(node: ts.IfStatement, ctx: Ctx): void {
     this.visit(node.expression, ctx);
-    this.branch(node.thenStatement, { ...ctx, guarded: ctx.guarded || impliesMain(node.expression) });
-    if (node.elseStatement) this.branch(node.elseStatement, { ...ctx, guarded: ctx.guarded || falseImpliesMain(node.expression) });
+    this.branch(node.thenStatement, { ...ctx, guarded: ctx.guarded || this.impliesMain(node.expression) });
+    if (node.elseStatement) this.branch(node.elseStatement, { ...ctx, guarded: ctx.guarded || this.falseImpliesMain(node.expression) });
   }
 
   private branch(s: ts.Statement, ctx: Ctx): void {
@@ -474,6 +486,27 @@ function requiredModule(init: ts.Expression): { module: string; member: string |
 
 // --- the main-guard ---
 
+/** Local names of our `isMain` helper (`import { isMain as main }`, `const { isMain: main } = require(...)`). */
+function isMainNames(sf: ts.SourceFile): Set<string> {
+  const names = new Set<string>();
+  for (const s of sf.statements) {
+    if (ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text === PACKAGE) {
+      const nb = s.importClause?.namedBindings;
+      if (nb && ts.isNamedImports(nb)) for (const el of nb.elements) if ((el.propertyName ?? el.name).text === 'isMain') names.add(el.name.text);
+    } else if (ts.isVariableStatement(s)) {
+      for (const d of s.declarationList.declarations) {
+        const req = d.initializer && requiredModule(d.initializer);
+        if (!req || req.module !== PACKAGE || !ts.isObjectBindingPattern(d.name)) continue;
+        for (const el of d.name.elements) {
+          const prop = el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName.text : ts.isIdentifier(el.name) ? el.name.text : '';
+          if (prop === 'isMain' && ts.isIdentifier(el.name)) names.add(el.name.text);
+        }
+      }
+    }
+  }
+  return names;
+}
+
 function isRequireMain(e: ts.Expression): boolean {
   const n = skipOuter(e);
   return ts.isPropertyAccessExpression(n) && n.name.text === 'main' && ts.isIdentifier(n.expression) && n.expression.text === 'require';
@@ -513,36 +546,36 @@ function isMainComparison(a: ts.Expression, b: ts.Expression): boolean {
 }
 
 /** When the condition is true, this module is the one node was asked to run. */
-export function impliesMain(e: ts.Expression, depth = 0): boolean {
+export function impliesMain(e: ts.Expression, guardNames: ReadonlySet<string>, depth = 0): boolean {
   if (depth > 50) return false;
   const n = skipOuter(e);
-  if (ts.isPrefixUnaryExpression(n) && n.operator === ts.SyntaxKind.ExclamationToken) return falseImpliesMain(n.operand, depth + 1);
+  if (ts.isPrefixUnaryExpression(n) && n.operator === ts.SyntaxKind.ExclamationToken) return falseImpliesMain(n.operand, guardNames, depth + 1);
   if (ts.isBinaryExpression(n)) {
     const op = n.operatorToken.kind;
     if (op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken) return isMainComparison(n.left, n.right);
-    if (op === ts.SyntaxKind.AmpersandAmpersandToken) return impliesMain(n.left, depth + 1) || impliesMain(n.right, depth + 1);
-    if (op === ts.SyntaxKind.BarBarToken) return impliesMain(n.left, depth + 1) && impliesMain(n.right, depth + 1);
+    if (op === ts.SyntaxKind.AmpersandAmpersandToken) return impliesMain(n.left, guardNames, depth + 1) || impliesMain(n.right, guardNames, depth + 1);
+    if (op === ts.SyntaxKind.BarBarToken) return impliesMain(n.left, guardNames, depth + 1) && impliesMain(n.right, guardNames, depth + 1);
     return false;
   }
-  // isMain(module), isMain(import.meta), wm.isMain(...)
+  // isMain(module), isMain(import.meta), wm.isMain(...), or isMain imported under another name
   if (ts.isCallExpression(n)) {
     const callee = skipOuter(n.expression);
-    return (ts.isIdentifier(callee) && callee.text === 'isMain') || (ts.isPropertyAccessExpression(callee) && callee.name.text === 'isMain');
+    return (ts.isIdentifier(callee) && (callee.text === 'isMain' || guardNames.has(callee.text))) || (ts.isPropertyAccessExpression(callee) && callee.name.text === 'isMain');
   }
   // import.meta.main (Node 24+, Deno, Bun)
   return ts.isPropertyAccessExpression(n) && n.name.text === 'main' && isImportMeta(n.expression);
 }
 
 /** When the condition is false, this module is the main one (`if (require.main !== module) {...} else {<main>}`). */
-export function falseImpliesMain(e: ts.Expression, depth = 0): boolean {
+export function falseImpliesMain(e: ts.Expression, guardNames: ReadonlySet<string>, depth = 0): boolean {
   if (depth > 50) return false;
   const n = skipOuter(e);
-  if (ts.isPrefixUnaryExpression(n) && n.operator === ts.SyntaxKind.ExclamationToken) return impliesMain(n.operand, depth + 1);
+  if (ts.isPrefixUnaryExpression(n) && n.operator === ts.SyntaxKind.ExclamationToken) return impliesMain(n.operand, guardNames, depth + 1);
   if (ts.isBinaryExpression(n)) {
     const op = n.operatorToken.kind;
     if (op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken) return isMainComparison(n.left, n.right);
-    if (op === ts.SyntaxKind.BarBarToken) return falseImpliesMain(n.left, depth + 1) || falseImpliesMain(n.right, depth + 1);
-    if (op === ts.SyntaxKind.AmpersandAmpersandToken) return falseImpliesMain(n.left, depth + 1) && falseImpliesMain(n.right, depth + 1);
+    if (op === ts.SyntaxKind.BarBarToken) return falseImpliesMain(n.left, guardNames, depth + 1) || falseImpliesMain(n.right, guardNames, depth + 1);
+    if (op === ts.SyntaxKind.AmpersandAmpersandToken) return falseImpliesMain(n.left, guardNames, depth + 1) && falseImpliesMain(n.right, guardNames, depth + 1);
   }
   return false;
 }

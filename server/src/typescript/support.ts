@@ -73,7 +73,8 @@ export function isInComment(sf: ts.SourceFile, offset: number): boolean {
       return scanForComment(text, from, offset, sf.languageVariant);
     }
     const child = containing as ts.Node;
-    if (offset < child.getStart(sf)) return within(ts.getLeadingCommentRanges(text, child.pos));
+    // Trivia before the child: comments on the previous token's line are "trailing", the rest "leading".
+    if (offset < child.getStart(sf)) return within(ts.getTrailingCommentRanges(text, child.pos)) || within(ts.getLeadingCommentRanges(text, child.pos));
     if (LITERALS.has(child.kind)) return false;
     node = child;
   }
@@ -115,8 +116,10 @@ function ignoreCodes(line: string, lineStart: number, snapshot: Snapshot, nextLi
   let found: string[] | undefined;
   for (const m of line.matchAll(IGNORE)) {
     if (!!m[1] !== nextLine || !snapshot.isComment(lineStart + (m.index ?? 0))) continue;
-    const codes = (m[2].replace(/\*\/.*$/, '').match(/WM-D\d+/gi) ?? []).map((c) => c.toUpperCase());
-    if (codes.length === 0) return [];
+    // The codes right after the marker; anything after them (another comment, prose) is not a code list.
+    const list = /^\s*:?\s*(WM-D\d+(?:\s*,\s*WM-D\d+|\s+WM-D\d+)*)/i.exec(m[2]);
+    if (!list) return [];
+    const codes = list[1].split(/[\s,]+/).map((c) => c.toUpperCase());
     found = [...(found ?? []), ...codes];
   }
   return found;
