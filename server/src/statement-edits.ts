@@ -4,7 +4,7 @@
  */
 import type { Span } from './analysis/model';
 import type { FixInput, TextEditSpan } from './language';
-import { eolOf, indentAt, indentBlock, lineEndOf, lineStartOf, nextLineStart, splitLines, startsLine } from './text';
+import { blankLinesBefore, eolOf, indentAt, indentBlock, lineEndOf, lineStartOf, nextLineStart, skipBlankLines, splitLines, startsLine } from './text';
 
 /** The statement's whole lines, if nothing else shares them (only blanks, `;` and a comment around it). */
 export function ownLines(text: string, stmt: Span, comment: RegExp): Span | null {
@@ -53,7 +53,7 @@ export function wrapLines(input: FixInput, group: Span[], unit: string, open: st
 }
 
 /** Removing a statement's lines, and its text re-indented for another place. */
-export function takeStatement(input: FixInput, stmt: Span, comment: RegExp, newIndent: string): { remove: TextEditSpan; lines: string } | null {
+export function takeStatement(input: FixInput, stmt: Span, comment: RegExp, newIndent: string): { remove: TextEditSpan; own: Span; lines: string } | null {
   const { text } = input;
   const own = ownLines(text, stmt, comment);
   if (!own || input.snapshot.hasMultilineString(own)) return null;
@@ -63,7 +63,16 @@ export function takeStatement(input: FixInput, stmt: Span, comment: RegExp, newI
     .map((l) => (l.startsWith(oldIndent) ? l.slice(oldIndent.length) : l.trimStart()))
     .map((l) => (l.trim() === '' ? '' : newIndent + l))
     .join(eol);
-  return { remove: { span: { start: own.start, end: nextLineStart(text, own.end) }, text: '' }, lines };
+  return { remove: { span: tidyRemoval(text, own.start, nextLineStart(text, own.end)), text: '' }, own, lines };
+}
+
+/** Lines to remove, taking along blank lines that would otherwise double up (or trail at the end of the file). */
+function tidyRemoval(text: string, start: number, end: number): Span {
+  let s = start;
+  let e = end;
+  if (blankLinesBefore(text, s) > 0) e = skipBlankLines(text, e);
+  if (e >= text.length) while (blankLinesBefore(text, s, 1) > 0) s = lineStartOf(text, s - 1);
+  return { start: s, end: e };
 }
 
 /** A name like `base` that the module does not use yet. */

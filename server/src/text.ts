@@ -109,3 +109,23 @@ export function applyEdits(text: string, edits: ReadonlyArray<{ span: Span; text
   for (const e of sorted) out = out.slice(0, e.span.start) + e.text + out.slice(e.span.end);
   return out;
 }
+
+/** How many blank lines are right above the line starting at `lineStart` (stops at `max`). */
+export function blankLinesBefore(text: string, lineStart: number, max = 3): number {
+  let count = 0;
+  let at = lineStart;
+  while (count < max && at > 0) {
+    const prevStart = lineStartOf(text, at - 1);
+    if (text.slice(prevStart, lineEndOf(text, prevStart)).trim() !== '') break;
+    count++;
+    at = prevStart;
+  }
+  return count;
+}
+
+/** The offset past the blank lines starting at `lineStart`. */
+export function skipBlankLines(text: string, lineStart: number): number {
+  let at = lineStart;
+  while (at < text.length && text.slice(at, lineEndOf(text, at)).trim() === '') at = nextLineStart(text, at);
+  return at;
+}

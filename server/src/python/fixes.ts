@@ -3,7 +3,7 @@ import type { Span } from '../analysis/model';
 import type { FixInput, Fixer, TextEditSpan } from '../language';
 import type { FixPlan } from '../rules/types';
 import { adjacentGroup, freshName, takeStatement, wrapLines } from '../statement-edits';
-import { eolOf, indentAt, indentUnit, lineEndOf, lineStartOf } from '../text';
+import { blankLinesBefore, eolOf, indentAt, indentUnit, lineEndOf, lineStartOf, nextLineStart, skipBlankLines } from '../text';
 
 const COMMENT = /^#/;
 const GUARD = 'if __name__ == "__main__":';
@@ -54,8 +54,18 @@ function moveToListener(plan: Extract<FixPlan, { kind: 'moveToListener' }>, inpu
   }
   const taken = takeStatement(input, plan.stmt, COMMENT, unit);
   if (!taken) return null;
+  // The new listener takes the statement's place, with PEP 8's two blank lines around a top-level def.
   const name = freshName(LISTENER_NAMES[plan.role] ?? plan.role, input.moduleNames);
-  const fn = `@${plan.receiver}.${plan.role}${eol}async def ${name}(app):${eol}${taken.lines}${eol}`;
-  const at: Span = taken.remove.span;
+  const at: Span = { start: taken.own.start, end: nextLineStart(text, taken.own.end) };
+  const before = at.start > 0 ? eol.repeat(Math.max(0, 2 - blankLinesBefore(text, at.start))) : '';
+  const following = skipBlankLines(text, at.end);
+  const after = following < text.length ? eol.repeat(Math.max(0, 2 - countLines(text, at.end, following))) : '';
+  const fn = `${before}@${plan.receiver}.${plan.role}${eol}async def ${name}(app):${eol}${taken.lines}${eol}${after}`;
   return [{ span: at, text: fn }];
+}
+
+function countLines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let at = from; at < to; at = nextLineStart(text, at)) n++;
+  return n;
 }

@@ -7,7 +7,7 @@ import { snakeToCamel } from '../analysis/dialect';
 import type { FixInput, Fixer, TextEditSpan } from '../language';
 import type { FixPlan } from '../rules/types';
 import { adjacentGroup, takeStatement, wrapLines } from '../statement-edits';
-import { eolOf, indentAt, indentUnit, lineEndOf, lineStartOf, startsLine } from '../text';
+import { eolOf, indentAt, indentUnit, lineEndOf, lineStartOf, nextLineStart, startsLine } from '../text';
 import { PACKAGE } from './dialect';
 import type { TypeScriptSnapshot } from './support';
 
@@ -155,5 +155,7 @@ function moveToListener(plan: Extract<FixPlan, { kind: 'moveToListener' }>, inpu
   }
   const taken = takeStatement(input, plan.stmt, COMMENT, unit);
   if (!taken) return null;
-  return [{ span: taken.remove.span, text: `${plan.receiver}.${method}((app) => {${eol}${taken.lines}${eol}});${eol}` }];
+  // The new listener takes the statement's place.
+  const at = { start: taken.own.start, end: nextLineStart(text, taken.own.end) };
+  return [{ span: at, text: `${plan.receiver}.${method}((app) => {${eol}${taken.lines}${eol}});${eol}` }];
 }

@@ -109,7 +109,7 @@ function hasMultilineTemplate(sf: ts.SourceFile, span: Span): boolean {
   return found;
 }
 
-const IGNORE = /(?:\/\/|\/\*)\s*wm-ignore(-next-line)?\b([^\n\r]*)/g;
+const IGNORE = /(?:\/\/|\/\*)\s*wm-ignore(-next-line)?\b/g;
 
 /** `// wm-ignore` (every rule) or `// wm-ignore WM-D1, WM-D2`; with `-next-line` for the line below. */
 function ignoreCodes(line: string, lineStart: number, snapshot: Snapshot, nextLine: boolean): string[] | undefined {
@@ -117,7 +117,7 @@ function ignoreCodes(line: string, lineStart: number, snapshot: Snapshot, nextLi
   for (const m of line.matchAll(IGNORE)) {
     if (!!m[1] !== nextLine || !snapshot.isComment(lineStart + (m.index ?? 0))) continue;
     // The codes right after the marker; anything after them (another comment, prose) is not a code list.
-    const list = /^\s*:?\s*(WM-D\d+(?:\s*,\s*WM-D\d+|\s+WM-D\d+)*)/i.exec(m[2]);
+    const list = /^\s*:?\s*(WM-D\d+(?:\s*,\s*WM-D\d+|\s+WM-D\d+)*)/i.exec(line.slice((m.index ?? 0) + m[0].length));
     if (!list) return [];
     const codes = list[1].split(/[\s,]+/).map((c) => c.toUpperCase());
     found = [...(found ?? []), ...codes];

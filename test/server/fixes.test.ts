@@ -1,0 +1,145 @@
+/**
+ * Quick fixes through a real server: each fix applied on its own removes its diagnostic and adds none; fix-all
+ * (source.fixAll.workerManager) gives the expected text, which then checks clean; suppression comments work.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol/node';
+import { LspSession, applyWorkspaceEdit } from '../helpers/lsp-client';
+import { FIXTURES, fixtures, languageIdOf } from '../helpers/lsp-fixtures';
+
+const FIX_DIR = join(FIXTURES, 'fixes');
+const inputs = readdirSync(FIX_DIR).filter((n) => !n.includes('.fixed.')).sort();
+const ZERO = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+let session: LspSession;
+let lazy: LspSession;
+before(async () => {
+  session = await LspSession.start();
+  lazy = await LspSession.start({ resolveSupport: true });
+});
+after(async () => {
+  assert.equal(await session.stop(), 0);
+  assert.equal(await lazy.stop(), 0);
+});
+
+let scratch = 0;
+/** Diagnostics of `text` in a fresh document next to `like` (same directory: same package.json). */
+async function check(s: LspSession, like: string, languageId: string, text: string): Promise<Diagnostic[]> {
+  const uri = like.replace(/(\.[a-z]+)$/, `.scratch${++scratch}$1`);
+  const d = await s.openAndWait(uri, languageId, text);
+  await s.close(uri);
+  return d;
+}
+
+const codes = (ds: Diagnostic[]): string[] => ds.map((d) => String(d.code)).sort();
+function count(ds: Diagnostic[], code: string): number {
+  return ds.filter((d) => d.code === code).length;
+}
+
+describe('fix-all gives the expected file, which checks clean', () => {
+  for (const name of inputs) {
+    test(name, async () => {
+      const path = join(FIX_DIR, name);
+      const uri = pathToFileURL(path).href;
+      const text = readFileSync(path, 'utf8');
+      const languageId = languageIdOf(path);
+      const diagnostics = await session.openAndWait(uri, languageId, text);
+      assert.ok(diagnostics.length > 0, 'the input has problems to fix');
+      const [action, ...rest] = await session.codeActions(uri, ZERO, [], ['source.fixAll.workerManager']);
+      assert.equal(rest.length, 0);
+      assert.equal(action.kind, 'source.fixAll.workerManager');
+      const fixed = applyWorkspaceEdit(text, uri, action.edit);
+      const expected = readFileSync(join(FIX_DIR, name.replace(extname(name), `.fixed${extname(name)}`)), 'utf8');
+      assert.equal(fixed, expected);
+      assert.deepEqual(await check(session, uri, languageId, fixed), []);
+      await session.close(uri);
+    });
+  }
+});
+
+describe('each quick fix alone removes its diagnostic and adds none', () => {
+  const all = [...fixtures('python'), ...fixtures('ts')].map((f) => ({ ...f, dir: f.name.split('/')[0] }));
+  for (const name of inputs) {
+    const path = join(FIX_DIR, name);
+    all.push({ name: `fixes/${name}`, path, uri: pathToFileURL(path).href, languageId: languageIdOf(path), text: readFileSync(path, 'utf8'), dir: 'fixes' });
+  }
+  for (const f of all) {
+    test(f.name, async () => {
+      const diagnostics = await session.openAndWait(f.uri, f.languageId, f.text);
+      let applied = 0;
+      for (const d of diagnostics) {
+        const actions = await session.codeActions(f.uri, d.range, [d]);
+        for (const a of actions) assert.equal(a.kind, 'quickfix');
+        const ignore = actions.find((a) => a.title === `Ignore ${String(d.code)} on this line`);
+        assert.ok(ignore, `every diagnostic can be silenced (${String(d.code)} at line ${d.range.start.line + 1})`);
+        const silenced = await check(session, f.uri, f.languageId, applyWorkspaceEdit(f.text, f.uri, ignore.edit));
+        // The comment silences every diagnostic of that code starting or ending on the line.
+        const line = d.range.start.line;
+        const onLine = diagnostics.filter((x) => x.code === d.code && (x.range.start.line === line || x.range.end.line === line)).length;
+        assert.equal(silenced.length, diagnostics.length - onLine, `ignoring ${String(d.code)} at line ${line + 1}`);
+        const fix = actions.find((a) => a.isPreferred);
+        if (!fix) continue;
+        applied++;
+        const after = await check(session, f.uri, f.languageId, applyWorkspaceEdit(f.text, f.uri, fix.edit));
+        assert.ok(count(after, String(d.code)) < count(diagnostics, String(d.code)), `"${fix.title}" removes a ${String(d.code)}`);
+        for (const c of new Set(codes(after))) assert.ok(count(after, c) <= count(diagnostics, c), `"${fix.title}" adds no ${c}`);
+      }
+      if (f.dir === 'fixes') assert.ok(applied > 0, 'fix fixtures have preferred fixes');
+      await session.close(f.uri);
+    });
+  }
+});
+
+describe('fix all of one kind', () => {
+  test('resolved lazily when the client supports codeAction/resolve', async () => {
+    const path = join(FIX_DIR, 'names.py');
+    const uri = pathToFileURL(path).href;
+    const text = readFileSync(path, 'utf8');
+    const diagnostics = await lazy.openAndWait(uri, 'python', text);
+    const d7 = diagnostics.find((d) => d.code === 'WM-D7')!;
+    const actions = await lazy.codeActions(uri, d7.range, [d7]);
+    const fixAll = actions.find((a) => a.title === 'Fix all WM-D7 problems in this file');
+    assert.ok(fixAll);
+    assert.equal(fixAll.edit, undefined, 'the edit comes with resolve');
+    const resolved: CodeAction = await lazy.resolve(fixAll);
+    const after = await check(lazy, uri, 'python', applyWorkspaceEdit(text, uri, resolved.edit));
+    assert.equal(count(after, 'WM-D7'), 0);
+    assert.equal(count(after, 'WM-D5'), count(diagnostics, 'WM-D5'), 'other kinds are left alone');
+    await lazy.close(uri);
+  });
+
+  test('a stale resolve (the document changed since) comes back without an edit', async () => {
+    const path = join(FIX_DIR, 'names.py');
+    const uri = pathToFileURL(path).href;
+    const text = readFileSync(path, 'utf8');
+    const diagnostics = await lazy.openAndWait(uri, 'python', text);
+    const d7 = diagnostics.find((d) => d.code === 'WM-D7')!;
+    const fixAll = (await lazy.codeActions(uri, d7.range, [d7])).find((a) => a.title.startsWith('Fix all'))!;
+    await lazy.change(uri, [{ range: ZERO, text: '# edited\n' }]);
+    const resolved = await lazy.resolve(fixAll);
+    assert.equal(resolved.edit, undefined);
+    await lazy.close(uri);
+  });
+
+  test('source.fixAll is offered for the parent kind, and not for a quick-fix request', async () => {
+    const path = join(FIX_DIR, 'guard.py');
+    const uri = pathToFileURL(path).href;
+    await session.openAndWait(uri, 'python', readFileSync(path, 'utf8'));
+    assert.equal((await session.codeActions(uri, ZERO, [], ['source.fixAll'])).length, 1);
+    assert.equal((await session.codeActions(uri, ZERO, [], ['source'])).length, 1);
+    assert.equal((await session.codeActions(uri, ZERO, [], ['quickfix'])).length, 0);
+    await session.close(uri);
+  });
+
+  test('fix-all on a clean file offers nothing', async () => {
+    const path = join(FIX_DIR, 'guard.fixed.py');
+    const uri = pathToFileURL(path).href;
+    assert.deepEqual(await session.openAndWait(uri, 'python', readFileSync(path, 'utf8')), []);
+    assert.deepEqual(await session.codeActions(uri, ZERO, [], ['source.fixAll.workerManager']), []);
+    await session.close(uri);
+  });
+});
