@@ -91,6 +91,8 @@ finish() {
   rm -rf "$ARTIFACTS" && mkdir -p "$ARTIFACTS"
   cp "$RUN"/shots/*.png "$ARTIFACTS"/ 2>/dev/null
   cp "$RUN"/out/* "$ARTIFACTS"/ 2>/dev/null
+  # The extension's own logs (output channels) from the extension host.
+  find "$RUN/user-data/logs" -path '*worker-manager*' -name '*.log' -exec cp {} "$ARTIFACTS"/ \; 2>/dev/null
   say "done: status $status; artefacts in ${ARTIFACTS#$ROOT/}, run folder $RUN"
   exit "$status"
 }

@@ -71,6 +71,7 @@ describe('custom processes', () => {
       const r = await get(`${app.url}/manage?name=Fly&fn=forever&workers=2`);
       assert.deepEqual(r.json, ['WM-Fly-0', 'WM-Fly-1']);
       await waitForTable(app.url, (x) => x['WM-Fly-0']?.state === 'STARTED' && x['WM-Fly-1']?.state === 'STARTED', 'on-the-fly processes up');
+      await until(() => /^start WM-Fly-0 /m.test(readFileSync(out, 'utf8')) && /^start WM-Fly-1 /m.test(readFileSync(out, 'utf8')), 'their function runs');
       const dup = await get(`${app.url}/manage?name=Fly&fn=forever`);
       assert.equal(dup.status, 400);
       assert.match(dup.json.error, /A process named WM-Fly-0 already exists/);
@@ -80,7 +81,9 @@ describe('custom processes', () => {
     } finally {
       await app.stop();
     }
-    await until(() => /^stop WM-Fly-1 /m.test(readFileSync(out, 'utf8')), 'on-the-fly processes stopped with the app', 2000);
+    await until(() => /^stop WM-Fly-1 /m.test(readFileSync(out, 'utf8')), 'on-the-fly processes stopped with the app', 2000).catch((e) => {
+      throw new Error(`${e.message}\njobs log:\n${readFileSync(out, 'utf8')}\noutput:\n${app.output()}`);
+    });
   });
 
   for (const [bad, message] of [

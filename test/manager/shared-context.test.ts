@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { FIXTURES, request, startWm } from '../helpers/manager-process';
+import { alive, FIXTURES, request, startWm, until } from '../helpers/manager-process';
 import { get, waitForTable } from './workers-client';
 
 const COUNTER = join(FIXTURES, 'counter.js');
@@ -50,7 +50,10 @@ describe('shared context', () => {
   it('frees a lock held by a worker that dies', async () => {
     const app = await startWm(COUNTER, ['--workers', '2']);
     try {
-      assert.equal((await get(`${app.url}/hold-lock-and-die`)).json, 'holding');
+      const holder = (await get(`${app.url}/hold-lock-and-die`)).json;
+      assert.equal(holder.holding, true);
+      // A request that lands on the dying worker would fail with it: ask only once it is gone.
+      await until(() => !alive(holder.pid), 'the holder exits');
       const tried = await get(`${app.url}/try-lock?timeout=3`);
       assert.equal(tried.json.got, true);
     } finally {

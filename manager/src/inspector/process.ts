@@ -143,7 +143,10 @@ function stopOnRequest(server: InspectorServer, streams: EventStreams, listener:
     setTimeout(() => process.exit(0), 1000).unref();
     if (!server.listening) process.exit(0);
     server.close(() => process.exit(0));
+    // Keep-alive connections become idle once their last answer is out (the answer to this very restart or
+    // shutdown, say); close each as soon as it does rather than wait for its keep-alive timeout.
     server.closeIdleConnections();
+    setInterval(() => server.closeIdleConnections(), 20).unref();
   };
   process.on('SIGTERM', stop);
   process.on('disconnect', stop);

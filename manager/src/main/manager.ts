@@ -242,7 +242,8 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
         this.patch(slot, slot.isServer ? { state: 'ACKED', serving: true } : { state: 'STARTED' });
       },
       (error: StartError) => {
-        if (this.phase === 'starting') return; // run() reports it and stops the app
+        // At start-up run() reports it; while stopping, or when asked to stop, it is no news.
+        if (this.phase !== 'running' || inc.stopRequested) return;
         log.error(`${error.message}${error.hint ? `\n  ${error.hint}` : ''}${error.cause?.stack ? `\n${indent(error.cause.stack)}` : ''}`);
         // Alive but silent past the threshold: it goes, and its exit is handled as a death.
         inc.kill();

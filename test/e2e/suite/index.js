@@ -12,6 +12,7 @@ const FILES = [
   'launch.test.js',
   'workersView.test.js',
   'actions.test.js',
+  'shutdown.test.js',
 ];
 
 function run() {
