@@ -4,7 +4,10 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Language, Parser, type Edit, type Tree } from 'web-tree-sitter';
+import type { Edit, Language, Parser, Tree } from 'web-tree-sitter';
+// A require, not an import: bundled by esbuild it must pick the package's CommonJS build (its ESM build needs
+// import.meta, which a CommonJS bundle does not have).
+import TreeSitter = require('web-tree-sitter');
 
 /** A parse that takes longer than this is abandoned (the document gets no diagnostics until the next edit). */
 const PARSE_DEADLINE_MS = 5000;
@@ -21,15 +24,15 @@ function locate(file: string): string {
 /** The Python grammar, loaded once. */
 export function loadPython(): Promise<Language> {
   loading ??= (async () => {
-    await Parser.init({ locateFile: (name: string) => locate(name) });
-    return Language.load(locate('tree-sitter-python.wasm'));
+    await TreeSitter.Parser.init({ locateFile: (name: string) => locate(name) });
+    return TreeSitter.Language.load(locate('tree-sitter-python.wasm'));
   })();
   return loading;
 }
 
 /** A parser for one-off parses (fix-all passes, the benchmark floor). */
 export function newParser(language: Language): Parser {
-  const parser = new Parser();
+  const parser = new TreeSitter.Parser();
   parser.setLanguage(language);
   return parser;
 }
