@@ -1,7 +1,72 @@
-/** The auto-reloader process (WM-11). Placeholder until the reloader lands. */
+/**
+ * The auto-reloader (WM-11), `wm serve --dev`: a process of its own (WM-Reloader-0) that watches the app's files
+ * and, after a quiet moment, asks the manager to reload: server workers are replaced with zero downtime, transient
+ * processes restart, durable ones are left alone.
+ */
+import { dirname, extname, relative, resolve } from 'node:path';
 import type { App } from './app';
+import { locatorFromEnv } from './loader';
+import { log } from './log';
 import type { ManagerLink } from './worker/link';
 
-export async function runReloaderProcess(_app: App, _link: ManagerLink): Promise<void> {
-  throw new Error('The reloader is not built yet.');
+/** In the app's own folder only code counts: a log file written next to the app must not reload it. */
+const CODE_EXTENSIONS = new Set(['.js', '.cjs', '.mjs', '.ts', '.cts', '.mts', '.jsx', '.tsx', '.json']);
+
+/** Folders never watched: dependencies and dot-folders (.git, .cache, ...). */
+export function isIgnoredPath(path: string): boolean {
+  return /(^|[\\/])(node_modules|\.[^\\/]+)([\\/]|$)/.test(path);
+}
+
+export async function runReloaderProcess(app: App, link: ManagerLink): Promise<void> {
+  const { watch } = require('chokidar') as typeof import('chokidar');
+  const appDir = dirname(locatorFromEnv().module);
+  const extraDirs = String(app.config.RELOAD_DIRS ?? '')
+    .split(',')
+    .map((d) => d.trim())
+    .filter(Boolean)
+    .map((d) => resolve(d));
+  const roots = [appDir, ...extraDirs];
+  const rootOf = (path: string) => roots.find((root) => path === root || !relative(root, path).startsWith('..')) ?? appDir;
+  const relevant = (path: string) => {
+    if (extraDirs.some((dir) => !relative(dir, path).startsWith('..'))) return true;
+    return CODE_EXTENSIONS.has(extname(path));
+  };
+
+  const watcher = watch(roots, {
+    ignored: (path: string) => isIgnoredPath(relative(rootOf(path), path)),
+    ignoreInitial: true,
+    persistent: true,
+  });
+  await new Promise<void>((resolveReady, reject) => {
+    watcher.once('ready', resolveReady);
+    watcher.once('error', reject);
+  });
+
+  const changed = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  const debounceMs = Number(app.config.RELOAD_DEBOUNCE);
+  const flush = async () => {
+    timer = undefined;
+    const files = [...changed].map((f) => relative(process.cwd(), f));
+    changed.clear();
+    log.info(`Change detected in ${files.slice(0, 3).join(', ')}${files.length > 3 ? ` and ${files.length - 3} more` : ''}; reloading.`);
+    try {
+      const names = await link.call('reload', { zeroDowntime: true });
+      log.debug(`Reloading ${names.join(', ')}.`);
+    } catch (error) {
+      log.error(`Reload failed: ${(error as Error).message}`);
+    }
+  };
+  watcher.on('all', (_event: string, path: string) => {
+    if (!relevant(path)) return;
+    changed.add(path);
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void flush(), debounceMs);
+  });
+  watcher.on('error', (error: unknown) => log.warn(`File watcher: ${String(error)}`));
+  link.on('disconnect', () => process.exit(0));
+  process.on('SIGTERM', () => {
+    void watcher.close().finally(() => process.exit(0));
+  });
+  log.info(`Watching ${roots.map((d) => relative(process.cwd(), d) || '.').join(', ')} for changes.`);
 }

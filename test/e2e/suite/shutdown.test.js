@@ -101,6 +101,10 @@ suite('stopping apps leaves no process behind', () => {
       const sub = vscode.debug.onDidStartDebugSession((s) => !s.parentSession && s.name.includes(`pid ${pid}`) && (sub.dispose(), r(s)));
     });
     const env = fs.readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').filter((l) => /NODE|VSCODE|INSPECT/.test(l));
+    console.log('[wm-e2e] DEBUG exthost', process.pid, process.env.NODE_OPTIONS, process.env.VSCODE_INSPECTOR_OPTIONS);
+    process.kill(pid, 'SIGUSR1');
+    await new Promise((r) => setTimeout(r, 2000));
+    console.log('[wm-e2e] DEBUG ss', require('node:child_process').execSync(`ss -ltnp | grep pid=${pid}, || true`).toString());
     console.log('[wm-e2e] DEBUG worker', fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').replace(/\0/g, ' '), JSON.stringify(env));
     const node = treeView(wm.tree, app.id).processes.find((p) => p.label === name).node;
     assert.strictEqual(await vscode.commands.executeCommand('workerManager.attachDebugger', node), true);
