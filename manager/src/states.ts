@@ -38,6 +38,8 @@ export interface ProcessRecord {
   serving?: boolean;
   /** Ours: set once a worker slot has tripped the crash-loop limit and is no longer replaced. */
   crash_loop?: boolean;
+  /** Ours: the process's debugger port, when the manager runs under --inspect. */
+  inspect_port?: number;
   /** Keys a process sets on itself through `app.m.state`. */
   [custom: string]: unknown;
 }
@@ -62,6 +64,7 @@ export const RESTRICTED_STATE_KEYS: ReadonlySet<string> = new Set([
   // ours: the manager's own bookkeeping
   'serving',
   'crash_loop',
+  'inspect_port',
 ]);
 
 /** Dates as Python's `datetime.isoformat()` writes them for UTC: microseconds and a `+00:00` offset. */

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { runtimeForFile, splitAppTarget } from 'wm-vscode-client/out/launch/appTarget';
-import { findWmCli, nodeLaunchConfig, wmServeArgs } from 'wm-vscode-client/out/launch/node';
+import { findWmCli, nodeLaunchConfig, nodeRunCommand, wmServeArgs } from 'wm-vscode-client/out/launch/node';
 import { freePort, inspectorEnv, launchMarkerVariable, newApiKey } from 'wm-vscode-client/out/launch/portsAndKeys';
 import { hasEnvironment, isAlive, pidsWithEnvironment, stopSurvivors } from 'wm-vscode-client/out/launch/processes';
 import { sanicAppVariable, sanicCommand, sanicDebugConfig, sanicTarget } from 'wm-vscode-client/out/launch/sanic';
@@ -39,6 +39,8 @@ test('the node launch runs `wm serve` under js-debug with child auto-attach and 
   assert.deepEqual(wmServeArgs({ target: 'a.js', workers: 1, dev: false, extraArgs: ['--port', '0'] }), ['serve', 'a.js', '--workers', '1', '--port', '0']);
   assert.equal('runtimeExecutable' in config, false);
   assert.equal(nodeLaunchConfig({ name: 'n', target: 'a', workers: 1, dev: false, cwd: '/', cli: 'c', env: {}, runtimeExecutable: '/opt/node' }).runtimeExecutable, '/opt/node');
+  assert.deepEqual(nodeRunCommand({ name: 'n', target: '/w/app.js', workers: 2, dev: false, cwd: '/w', cli: '/w/wm.js', env, runtimeArgs: ['--enable-source-maps'] }),
+    { command: 'node', args: ['--enable-source-maps', '/w/wm.js', 'serve', '/w/app.js', '--workers', '2'], cwd: '/w', env });
 });
 
 test("the manager CLI comes from the app's own node_modules, else the bundled copy", () => {

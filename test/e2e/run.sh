@@ -58,13 +58,14 @@ ls -1dt "$RIG"/runs/*/ 2>/dev/null | tail -n +6 | xargs -r rm -rf
 
 export HOME=$RUN/home XDG_CONFIG_HOME=$RUN/home/.config XDG_DATA_HOME=$RUN/home/.local/share
 export XDG_CACHE_HOME=$RUN/home/.cache XDG_RUNTIME_DIR=$RUN/tmp TMPDIR=$RUN/tmp
-# Read by the suite inside the extension host (it inherits code-server's environment).
-export WM_E2E_SHOTS=$RUN/shots WM_E2E_OUT=$RUN/out WM_E2E_REPO=$ROOT WM_E2E_GREP=${WM_E2E_GREP:-}
+# Read by the suite inside the extension host (it inherits code-server's environment). Not WM_*: the
+# manager reads every WM_* variable as configuration.
+export E2E_SHOTS_DIR=$RUN/shots E2E_OUT_DIR=$RUN/out E2E_REPO=$ROOT E2E_GREP=${WM_E2E_GREP:-}
 
 PORT=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
-# WM_E2E_RUN_ID marks code-server and everything it starts (the apps under test too), and only them,
+# E2E_RUN_ID marks code-server and everything it starts (the apps under test too), and only them,
 # so processes that escaped the group can be found once it is killed.
-WM_E2E_RUN_ID=$RUN_ID setsid "$NODE24" "$CODE_SERVER" \
+E2E_RUN_ID=$RUN_ID setsid "$NODE24" "$CODE_SERVER" \
   --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry --disable-update-check \
   --disable-workspace-trust --disable-getting-started-override \
   --user-data-dir "$RUN/user-data" --extensions-dir "$RUN/extensions" \
@@ -72,7 +73,7 @@ WM_E2E_RUN_ID=$RUN_ID setsid "$NODE24" "$CODE_SERVER" \
 GROUP=$!   # setsid: the pid is also the process-group id of code-server and its children
 
 survivors() {
-  grep -lsa "WM_E2E_RUN_ID=$RUN_ID" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3 || true
+  grep -lsa "E2E_RUN_ID=$RUN_ID" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3 || true
 }
 finish() {
   local status=$1

@@ -1,7 +1,7 @@
 /** The process table as people read it: one row per process, custom state keys as extra columns. */
 import type { MainRecord, ProcessRecord, ProcessTable } from '../states';
 
-const STANDARD = new Set(['server', 'state', 'pid', 'start_at', 'starts', 'restart_at', 'serving', 'crash_loop']);
+const STANDARD = new Set(['server', 'state', 'pid', 'start_at', 'starts', 'restart_at', 'serving', 'crash_loop', 'inspect_port']);
 
 export function formatTable(table: ProcessTable, now: Date = new Date()): string {
   const entries = Object.entries(table);

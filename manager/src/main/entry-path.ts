@@ -21,6 +21,7 @@ export function childExecArgv(execArgv: string[] = process.execArgv): { execArgv
     const match = /^(--inspect(?:-brk)?(?:-port)?)(?:=(?:(.*):)?(\d+))?$/.exec(arg);
     if (!match) return arg;
     const [, flag, host, port] = match;
+    if (port === '0') return arg; // a random port for each: nothing to count from
     inspectOffset += 1;
     inspectPort = (port ? Number(port) : process.debugPort || 9229) + inspectOffset;
     return `${flag}=${host ? `${host}:` : ''}${inspectPort}`;

@@ -224,7 +224,7 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
 
   /** Starts a new incarnation in `slot` and makes it current. */
   private spawn(slot: WorkerProcess): Incarnation {
-    const { execArgv } = childExecArgv();
+    const { execArgv, inspectPort } = childExecArgv();
     const inc = new Incarnation(slot.name, slot.kind, {
       entry: this.entry,
       env: this.childEnv(slot),
@@ -232,7 +232,13 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
       thresholdMs: this.thresholdMs(),
     });
     slot.current = inc;
-    this.patch(slot, { ...slot.startPatch(inc.pid), state: 'STARTING', ...(slot.isServer ? { serving: false } : {}) });
+    this.patch(slot, {
+      ...slot.startPatch(inc.pid),
+      state: 'STARTING',
+      ...(slot.isServer ? { serving: false } : {}),
+      // Ours: where a debugger attaches to just this process, when the manager runs under --inspect.
+      inspect_port: inspectPort,
+    });
     inc.on('message', (message: ChildMessage) => this.onMessage(slot, inc, message));
     inc.send({ t: 'init', sharedCtx: this.sharedDescriptors, table: this.table() });
     if (slot.isServer) inc.send({ t: 'listen', port: this.socket!.port }, this.socket!.handle);

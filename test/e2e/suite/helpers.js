@@ -6,8 +6,8 @@ const path = require('node:path');
 const vscode = require('vscode');
 
 const EXTENSION_ID = 'worker-manager.worker-manager-vscode';
-const REPO = process.env.WM_E2E_REPO || path.resolve(__dirname, '../../..');
-const OUT = process.env.WM_E2E_OUT || path.join(REPO, 'test/artifacts/e2e');
+const REPO = process.env.E2E_REPO || path.resolve(__dirname, '../../..');
+const OUT = process.env.E2E_OUT_DIR || path.join(REPO, 'test/artifacts/e2e');
 
 /** The extension's exports (activating it when needed). */
 async function api() {
@@ -37,8 +37,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Asks the harness for a screenshot of the workbench and waits for the PNG. */
 async function screenshot(name) {
-  const dir = process.env.WM_E2E_SHOTS;
-  assert.ok(dir, 'WM_E2E_SHOTS is not set: screenshots need the code-server harness');
+  const dir = process.env.E2E_SHOTS_DIR;
+  assert.ok(dir, 'E2E_SHOTS_DIR is not set: screenshots need the code-server harness');
   const file = path.join(dir, `${name}.png`);
   fs.rmSync(file, { force: true });
   console.log(`[[wm-e2e:screenshot:${name}]]`);

@@ -16,7 +16,7 @@ const FILES = [
 ];
 
 function run() {
-  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, grep: process.env.WM_E2E_GREP || undefined });
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, grep: process.env.E2E_GREP || undefined });
   for (const f of FILES) mocha.addFile(path.join(__dirname, f));
   const results = { startedAt: new Date().toISOString(), tests: [] };
   return new Promise((resolve, reject) => {
@@ -32,7 +32,7 @@ function run() {
 }
 
 function writeOut(name, data) {
-  const dir = process.env.WM_E2E_OUT;
+  const dir = process.env.E2E_OUT_DIR;
   if (!dir) return;
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, name), JSON.stringify(data, null, 2));
