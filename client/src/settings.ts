@@ -36,10 +36,15 @@ export function liveUpdates(): 'auto' | 'poll' {
   return config().get<string>('liveUpdates') === 'poll' ? 'poll' : 'auto';
 }
 
-export function launchDefaults(scope?: vscode.ConfigurationScope): { workers: number; dev: boolean } {
+export function launchDefaults(scope?: vscode.ConfigurationScope): { workers: number; dev: boolean; args: string[] } {
   const c = config(scope);
   const workers = c.get<number>('launch.workers', 2);
-  return { workers: Number.isInteger(workers) && workers > 0 ? workers : 2, dev: c.get<boolean>('launch.dev', false) };
+  const args = c.get<unknown[]>('launch.args', []);
+  return {
+    workers: Number.isInteger(workers) && workers > 0 ? workers : 2,
+    dev: c.get<boolean>('launch.dev', false),
+    args: Array.isArray(args) ? args.map(String) : [],
+  };
 }
 
 /** workerManager.pythonPath, else the Python extension's default interpreter setting, else python3. */

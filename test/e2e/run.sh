@@ -65,7 +65,8 @@ export E2E_SHOTS_DIR=$RUN/shots E2E_OUT_DIR=$RUN/out E2E_REPO=$ROOT E2E_GREP=${W
 PORT=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 # E2E_RUN_ID marks code-server and everything it starts (the apps under test too), and only them,
 # so processes that escaped the group can be found once it is killed.
-E2E_RUN_ID=$RUN_ID setsid "$NODE24" "$CODE_SERVER" \
+# The run's own WM_E2E_* knobs stay out of it (the apps under test would read them as config).
+env $(compgen -e | grep '^WM_E2E_' | sed 's/^/-u /') E2E_RUN_ID=$RUN_ID setsid "$NODE24" "$CODE_SERVER" \
   --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry --disable-update-check \
   --disable-workspace-trust --disable-getting-started-override \
   --user-data-dir "$RUN/user-data" --extensions-dir "$RUN/extensions" \

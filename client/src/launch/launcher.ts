@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { launchDefaults, liveUpdates, pythonPath } from '../settings';
 import type { WorkersModel } from '../workers/model';
 import { runtimeForFile, splitAppTarget } from './appTarget';
-import { findWmCli, nodeLaunchConfig } from './node';
+import { findWmCli, nodeLaunchConfig, nodeRunCommand, type NodeLaunchOptions } from './node';
 import { inspectorEnv, launchMarkerVariable, newEndpoint, type LaunchEndpoint, type Runtime } from './portsAndKeys';
 import { hasEnvironment, pidsWithEnvironment, stopSurvivors } from './processes';
 import { sanicAppVariable, sanicCommand, sanicDebugConfig, sanicTarget, type SanicLaunchOptions } from './sanic';
@@ -77,7 +77,7 @@ export class Launcher implements vscode.Disposable {
   /** Run App (debug false) / Debug App (debug true) for a file. */
   async start(file: string, debug: boolean): Promise<boolean> {
     const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file));
-    const { workers, dev } = launchDefaults(folder);
+    const { workers, dev, args } = launchDefaults(folder);
     const config: WorkerManagerLaunchConfiguration = {
       type: DEBUG_TYPE,
       request: 'launch',
@@ -85,15 +85,16 @@ export class Launcher implements vscode.Disposable {
       app: file,
       workers,
       dev,
+      ...(args.length ? { args } : {}),
     };
-    // Without the Python debugger a Sanic app runs in a terminal; that is no debug session at all.
-    if (runtimeForFile(file) === 'python' && !vscode.extensions.getExtension(DEBUGPY_EXTENSION)) {
+    // A plain run, or a Sanic app without the Python debugger, runs in a terminal: no debug session at all.
+    if (!debug || (runtimeForFile(file) === 'python' && !vscode.extensions.getExtension(DEBUGPY_EXTENSION))) {
       const before = this.launches.size;
       await this.resolve(folder, { ...config, noDebug: !debug });
       return this.launches.size > before;
     }
     const before = new Set(this.launches.keys());
-    const started = await vscode.debug.startDebugging(folder, config, { noDebug: !debug });
+    const started = await vscode.debug.startDebugging(folder, config);
     if (!started) for (const id of this.launches.keys()) if (!before.has(id) && !this.launches.get(id)?.session) this.forget(id);
     return started;
   }
@@ -113,6 +114,10 @@ export class Launcher implements vscode.Disposable {
 
   session(appId: string): vscode.DebugSession | undefined {
     return this.launches.get(appId)?.session;
+  }
+
+  terminal(appId: string): vscode.Terminal | undefined {
+    return this.launches.get(appId)?.terminalRun?.terminal;
   }
 
   /**
@@ -152,32 +157,33 @@ export class Launcher implements vscode.Disposable {
     const env = { ...(config.env ?? {}), ...inspectorEnv(runtime, endpoint) };
     const passThrough = Object.fromEntries(PASS_THROUGH.filter((k) => k in config).map((k) => [k, config[k]]));
 
+    // Debugging goes through the runtime's debugger; a plain run (and a Sanic app without debugpy) runs
+    // in a terminal, as a child process of its own: no debugger between the user and the app.
     let resolved: vscode.DebugConfiguration | undefined;
     let terminalRun: TerminalRun | undefined;
+    const title = `${noDebug ? 'Run' : 'Debug'} ${path.basename(file)}`;
     if (runtime === 'node') {
       const cli = findWmCli([path.dirname(file), cwd], path.join(this.extensionPath, 'dist', 'wm.js'));
       this.log.info(`launch ${file}: manager CLI ${cli.path} (${cli.source}), inspector on ${endpoint.host}:${endpoint.port}`);
-      resolved = {
-        ...(nodeLaunchConfig({
-          name: config.name, target: exportName ? `${file}:${exportName}` : file, workers, dev, cwd, cli: cli.path, env,
-          extraArgs: config.args, runtimeExecutable: config.runtimeExecutable, runtimeArgs: config.runtimeArgs,
-        }) as vscode.DebugConfiguration),
-        ...passThrough,
+      const options: NodeLaunchOptions = {
+        name: config.name, target: exportName ? `${file}:${exportName}` : file, workers, dev, cwd, cli: cli.path, env,
+        extraArgs: config.args, runtimeExecutable: config.runtimeExecutable, runtimeArgs: config.runtimeArgs,
       };
+      if (noDebug) terminalRun = runInTerminal(title, nodeRunCommand(options));
+      else resolved = { ...(nodeLaunchConfig(options) as vscode.DebugConfiguration), ...passThrough };
     } else {
       const source = fs.readFileSync(file, 'utf8');
       const { target, cwd: appCwd } = sanicTarget(file, cwd, exportName ?? sanicAppVariable(source));
       const options: SanicLaunchOptions = { name: config.name, target, workers, dev, cwd: appCwd, python: config.python ?? pythonPath(folder), env, extraArgs: config.args };
       this.log.info(`launch ${file}: python -m sanic ${target}, inspector on ${endpoint.host}:${endpoint.port}`);
-      if (vscode.extensions.getExtension(DEBUGPY_EXTENSION)) {
+      if (!noDebug && vscode.extensions.getExtension(DEBUGPY_EXTENSION)) {
         resolved = { ...(sanicDebugConfig(options) as vscode.DebugConfiguration), ...passThrough };
       } else {
         const hint = noDebug ? undefined
           : 'Worker Manager: running without a debugger; install the Python Debugger extension (ms-python.debugpy) to debug Sanic workers.';
-        terminalRun = runInTerminal(`Sanic: ${path.basename(file)}`, sanicCommand(options), hint);
+        terminalRun = runInTerminal(title, sanicCommand(options), hint);
       }
     }
-    if (resolved && noDebug) resolved.noDebug = true;
     if (resolved) resolved[LAUNCH_ID_KEY] = id;
 
     const launch: Launch = { id, runtime, endpoint, terminalRun, pids: [] };
@@ -188,7 +194,7 @@ export class Launcher implements vscode.Disposable {
       origin: 'launched',
       endpoint,
       updates: liveUpdates(),
-      launch: { file, runtime, debug: !!resolved && !noDebug },
+      launch: { file, runtime, debug: !!resolved },
     });
     if (terminalRun) {
       void terminalRun.exited.then(() => this.finish(id));

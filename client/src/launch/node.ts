@@ -41,6 +41,11 @@ export function nodeLaunchConfig(o: NodeLaunchOptions): Record<string, unknown> 
   };
 }
 
+/** The command line of a plain (undebugged) run: node [runtimeArgs] wm.js serve ... */
+export function nodeRunCommand(o: NodeLaunchOptions): { command: string; args: string[]; cwd: string; env: Record<string, string> } {
+  return { command: o.runtimeExecutable ?? 'node', args: [...(o.runtimeArgs ?? []), o.cli, ...wmServeArgs(o)], cwd: o.cwd, env: o.env };
+}
+
 export interface CliLocation {
   path: string;
   source: 'workspace' | 'bundled';

@@ -4,6 +4,8 @@
 import { spawn } from 'node:child_process';
 import * as vscode from 'vscode';
 
+const STOP_GRACE_MS = 10_000;
+
 export interface TerminalRun {
   readonly terminal: vscode.Terminal;
   readonly exited: Promise<number | null>;
@@ -24,13 +26,20 @@ export function runInTerminal(name: string, cmd: { command: string; args: string
     if (pending) pending.push(text);
     else write.fire(text);
   };
-  const stop = () => {
-    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const running = () => child.pid !== undefined && child.exitCode === null && child.signalCode === null;
+  const signalGroup = (signal: NodeJS.Signals) => {
     try {
-      process.kill(-child.pid, 'SIGTERM');
+      process.kill(-child.pid!, signal);
     } catch {
       // the group is gone
     }
+  };
+  // The main process gets SIGTERM and stops its own children gracefully; whatever of the group is left
+  // after the grace period is killed.
+  const stop = () => {
+    if (!running()) return;
+    child.kill('SIGTERM');
+    setTimeout(() => running() && signalGroup('SIGKILL'), STOP_GRACE_MS).unref();
   };
   child.stdout.on('data', out);
   child.stderr.on('data', out);
@@ -54,7 +63,7 @@ export function runInTerminal(name: string, cmd: { command: string; args: string
     },
     close: stop,
     handleInput: (data) => {
-      if (data === '\x03') stop(); // Ctrl+C
+      if (data === '\x03' && running()) signalGroup('SIGINT'); // Ctrl+C, as a terminal sends it to the foreground group
     },
   };
   const terminal = vscode.window.createTerminal({ name, pty });

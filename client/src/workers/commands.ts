@@ -4,6 +4,7 @@
 // runCommand(node, name, argumentText).
 import * as vscode from 'vscode';
 import type { Launcher } from '../launch/launcher';
+import { isLoopbackHost, openInspectorByPid } from '../launch/nodeInspect';
 import { SECTION } from '../settings';
 import { parseCommandArguments, validateReplicas } from './commandInput';
 import type { AppEntry, WorkersModel } from './model';
@@ -135,12 +136,25 @@ export class WorkerCommands {
       }
       config = { type: 'debugpy', request: 'attach', name: `Attach ${name}`, processId: pid, justMyCode: true };
     } else {
-      // A worker that reports its inspector port is attached there; otherwise js-debug enables the
-      // inspector in the process by pid (SIGUSR1).
-      const port = [record?.inspect_port, record?.inspectPort].find((p) => typeof p === 'number');
-      config = port !== undefined
-        ? { type: 'node', request: 'attach', name: `Attach ${name}`, address: app.endpoint.host, port, skipFiles: ['<node_internals>/**'] }
-        : { type: 'node', request: 'attach', name: `Attach ${name}`, processId: String(pid), skipFiles: ['<node_internals>/**'] };
+      // A worker that reports its inspector port is attached there; otherwise its inspector is turned
+      // on by pid (SIGUSR1, Node's default port).
+      let port = [record?.inspect_port, record?.inspectPort].find((p): p is number => typeof p === 'number');
+      let host = app.endpoint.host;
+      if (port === undefined) {
+        if (!isLoopbackHost(app.endpoint.host)) {
+          void vscode.window.showErrorMessage(`Cannot attach to ${name}: its pid is on another machine (${app.endpoint.host}) and the worker reports no inspect_port.`);
+          return false;
+        }
+        try {
+          port = await openInspectorByPid(pid);
+          host = '127.0.0.1';
+        } catch (e) {
+          this.log.error(`attach to ${name}: ${(e as Error).message}`);
+          void vscode.window.showErrorMessage(`Cannot attach to ${name}: ${(e as Error).message}`);
+          return false;
+        }
+      }
+      config = { type: 'node', request: 'attach', name: `Attach ${name} (pid ${pid})`, address: host, port, skipFiles: ['<node_internals>/**'] };
     }
     const folder = app.launch ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(app.launch.file)) : undefined;
     return vscode.debug.startDebugging(folder, config);
