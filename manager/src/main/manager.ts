@@ -459,15 +459,17 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
    * Restarts processes (WM-6, WM-7). Names: those processes; `allWorkers` or no names: every transient process
    * (server workers included). Resolves once every replacement serves and every old process is gone.
    */
-  restart(params: RestartParams = {}): Promise<string[]> {
+  async restart(params: RestartParams = {}): Promise<string[]> {
     const { names, done } = this.startRestart(params);
-    return done.then(() => names);
+    await done;
+    return names;
   }
 
   /** Restarts what the inspector's `reload` restarts: every transient process (all server workers). */
-  reload(options: { zeroDowntime?: boolean } = {}): Promise<string[]> {
+  async reload(options: { zeroDowntime?: boolean } = {}): Promise<string[]> {
     const { names, done } = this.startReload(options);
-    return done.then(() => names);
+    await done;
+    return names;
   }
 
   private startReload(options: { zeroDowntime?: boolean }) {
