@@ -78,3 +78,25 @@ describe('crash recovery', () => {
     assert.match(app.output(), /No server worker is left to serve: stopping the app/);
   });
 });
+
+describe('a worker told to stop by someone else', () => {
+  it('drains on SIGTERM while its replacement starts at once, and no request fails', async () => {
+    const app = await startWm(CONTROL, ['--workers', '1']);
+    try {
+      const before = await table(app.url);
+      const old = before['WM-Server-0-0'].pid;
+      const slow = request(`${app.url}/slow?ms=800`);
+      await new Promise((r) => setTimeout(r, 100));
+      process.kill(old, 'SIGTERM');
+      await app.waitFor(/WM-Server-0-0 \(pid \d+\) is stopping on its own \(SIGTERM\?\); starting its replacement/);
+      const after = await waitForTable(app.url, (t) => t['WM-Server-0-0'].pid !== old && serving(t['WM-Server-0-0']), 'replaced');
+      assert.equal(after['WM-Server-0-0'].starts, 2);
+      const r = await slow;
+      assert.equal(r.status, 200, 'the in-flight request on the old worker finished');
+      assert.equal(JSON.parse(r.body).pid, old);
+      assert.doesNotMatch(app.output(), /died unexpectedly/);
+    } finally {
+      await app.stop();
+    }
+  });
+});

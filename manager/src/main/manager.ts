@@ -265,7 +265,9 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
         if (slot.current === inc && slot.state === 'STARTING') this.patch(slot, { state: 'STARTED' });
         break;
       case 'serving':
-        if (slot.current === inc && slot.isServer) this.patch(slot, { serving: message.serving });
+        if (slot.current !== inc || !slot.isServer) break;
+        this.patch(slot, { serving: message.serving });
+        if (!message.serving && !inc.stopRequested && this.phase === 'running') this.replaceLeaving(slot, inc);
         break;
       case 'state': {
         if (slot.current !== inc) break;
@@ -314,6 +316,21 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
       return;
     }
     this.onDeath(slot, inc, clean);
+  }
+
+  /**
+   * A worker started draining without being asked (someone sent it SIGTERM): start its replacement now, as in a
+   * zero-downtime restart, rather than serve with one worker fewer until its last connection closes.
+   */
+  private replaceLeaving(slot: WorkerProcess, inc: Incarnation): void {
+    log.info(`${slot.name} (pid ${inc.pid}) is stopping on its own (SIGTERM?); starting its replacement.`);
+    inc.stopRequested = 'handover';
+    slot.retiring.add(inc);
+    this.queueForSlot(slot, async () => {
+      if (this.phase !== 'running' || slot.retired) return;
+      this.patch(slot, { state: 'RESTARTING' });
+      await this.spawn(slot).acked.catch(() => {});
+    });
   }
 
   /** The current incarnation of `slot` ended without being asked to. */

@@ -12,6 +12,7 @@ const FILES = [
   'launch.test.js',
   'workersView.test.js',
   'actions.test.js',
+  'diagnostics.test.js',
   'shutdown.test.js',
 ];
 
