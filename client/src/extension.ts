@@ -46,7 +46,7 @@ export function activate(context: vscode.ExtensionContext): WorkerManagerApi {
     vscode.commands.registerCommand('workerManager.attachLanguageServer', async () => attachToLanguageServer(await languageServer)),
     { dispose: () => void languageServer.then((s) => s?.client.stop()) },
   );
-  void vscode.commands.executeCommand('setContext', 'workerManager.development', context.extensionMode === vscode.ExtensionMode.Development);
+  void vscode.commands.executeCommand('setContext', 'workerManager.development', context.extensionMode !== vscode.ExtensionMode.Production);
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms`);
   return { model, tree, view, statusBar, launcher, languageServer, activationMs };

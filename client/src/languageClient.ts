@@ -1,5 +1,5 @@
 // Starts the language server (dist/server.js) as a child over Node IPC for Python and TS/JS files. In
-// development mode it runs with --inspect on a free loopback port, and "Attach to Language Server"
+// development (and test) mode it runs with --inspect on a free loopback port, and "Attach to Language Server"
 // attaches the JavaScript debugger there. Rule severities (workerManager.diagnostics.severity) are
 // read by the server through workspace/configuration; changes are pushed to it.
 import * as vscode from 'vscode';
@@ -17,7 +17,8 @@ export interface RunningLanguageServer {
 
 export async function startLanguageServer(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<RunningLanguageServer | undefined> {
   const module = context.asAbsolutePath('dist/server.js');
-  const development = context.extensionMode === vscode.ExtensionMode.Development;
+  // Development and Test modes are both an extension developer's: the server is debuggable in either.
+  const development = context.extensionMode !== vscode.ExtensionMode.Production;
   const inspectPort = development ? await freePort() : undefined;
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },

@@ -1,1 +1,0 @@
-console.log('workspace of the end-to-end tests');
