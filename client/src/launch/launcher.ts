@@ -116,8 +116,8 @@ export class Launcher implements vscode.Disposable {
     return this.launches.get(appId)?.session;
   }
 
-  terminal(appId: string): vscode.Terminal | undefined {
-    return this.launches.get(appId)?.terminalRun?.terminal;
+  terminal(appId: string): TerminalRun | undefined {
+    return this.launches.get(appId)?.terminalRun;
   }
 
   /**

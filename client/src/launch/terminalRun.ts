@@ -5,9 +5,12 @@ import { spawn } from 'node:child_process';
 import * as vscode from 'vscode';
 
 const STOP_GRACE_MS = 10_000;
+const TRANSCRIPT_CHARS = 64 * 1024;
 
 export interface TerminalRun {
   readonly terminal: vscode.Terminal;
+  /** What the terminal showed so far (the last 64 KB), as plain text with \n line ends. */
+  transcript(): string;
   readonly exited: Promise<number | null>;
   stop(): void;
 }
@@ -21,7 +24,9 @@ export function runInTerminal(name: string, cmd: { command: string; args: string
   const child = spawn(cmd.command, cmd.args, { cwd: cmd.cwd, env: { ...process.env, ...cmd.env }, detached: true });
   // Output that arrives before VS Code opens the terminal is held back, not lost.
   let pending: string[] | undefined = [];
+  let shown = '';
   const out = (chunk: Buffer | string) => {
+    shown = (shown + String(chunk).replace(/\r\n/g, '\n')).slice(-TRANSCRIPT_CHARS);
     const text = String(chunk).replace(/\r?\n/g, '\r\n');
     if (pending) pending.push(text);
     else write.fire(text);
@@ -41,6 +46,8 @@ export function runInTerminal(name: string, cmd: { command: string; args: string
     child.kill('SIGTERM');
     setTimeout(() => running() && signalGroup('SIGKILL'), STOP_GRACE_MS).unref();
   };
+  if (firstLine) out(`${firstLine}\n`);
+  out(`$ ${[cmd.command, ...cmd.args].join(' ')}\n`);
   child.stdout.on('data', out);
   child.stderr.on('data', out);
   child.on('error', (e) => {
@@ -57,8 +64,6 @@ export function runInTerminal(name: string, cmd: { command: string; args: string
     open: () => {
       const held = pending ?? [];
       pending = undefined;
-      if (firstLine) out(`${firstLine}\n`);
-      out(`$ ${[cmd.command, ...cmd.args].join(' ')}\n`);
       for (const text of held) write.fire(text);
     },
     close: stop,
@@ -68,5 +73,5 @@ export function runInTerminal(name: string, cmd: { command: string; args: string
   };
   const terminal = vscode.window.createTerminal({ name, pty });
   terminal.show(true);
-  return { terminal, exited, stop };
+  return { terminal, exited, stop, transcript: () => shown };
 }

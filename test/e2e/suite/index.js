@@ -13,6 +13,7 @@ const FILES = [
   'workersView.test.js',
   'actions.test.js',
   'diagnostics.test.js',
+  'sanic.test.js',
   'shutdown.test.js',
 ];
 

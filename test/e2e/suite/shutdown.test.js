@@ -92,9 +92,10 @@ suite('stopping apps leaves no process behind', () => {
     assert.strictEqual(started, true);
     const app = await launchedApp(wm, (a) => a.launch.file === APP && !a.launch.debug);
     assert.strictEqual(wm.launcher.session(app.id), undefined, 'Run App starts no debug session');
-    const terminal = wm.launcher.terminal(app.id);
-    assert.ok(terminal && vscode.window.terminals.includes(terminal), 'Run App shows the app in a terminal');
-    assert.strictEqual(terminal.name, 'Run app.js');
+    const run = wm.launcher.terminal(app.id);
+    assert.ok(run && vscode.window.terminals.includes(run.terminal), 'Run App shows the app in a terminal');
+    assert.strictEqual(run.terminal.name, 'Run app.js');
+    await waitFor('the app\'s own output in the terminal', () => /hello is ready: 2 server worker/.test(run.transcript()));
     const pids = runningPids(app.state);
     const name = 'WM-Server-1-0';
     const pid = app.state.workers[name].pid;
