@@ -2,7 +2,7 @@
  * The change stream (ours; Sanic has none): `GET /events` is a Server-Sent Events stream that sends the whole
  * state `{info, workers}` at once and again after every change of the process table, with a comment line as
  * heartbeat so clients notice a dead connection. The manager pushes the table once per turn of its event loop
- * (see WorkerManager.schedulePush); one event follows each push.
+ * (see WorkerManager.schedulePush); an event follows each push.
  */
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -14,16 +14,23 @@ import { COMMON_HEADERS, HttpError } from './respond';
 
 export interface StateSnapshot {
   state: InspectorStateWire;
-  /** The manager's table sequence number: grows with every change. */
-  seq: number;
+  /** Grows with every snapshot (the SSE event id). */
+  version: number;
 }
 
-/** The latest state, kept current from the manager's table pushes once someone listens. */
+/**
+ * The latest state, kept current from the manager's table pushes once someone listens. A table goes out at once
+ * with the info last known; the info (whose `mode` counts the server workers) is then asked again, and when it
+ * changed a second snapshot follows. That keeps the table's path to clients at two hops instead of four.
+ */
 export class StateFeed extends EventEmitter<{ state: [StateSnapshot] }> {
   latest?: StateSnapshot;
   private subscribed = false;
-  private pending?: { table: ProcessTable; seq: number };
-  private fetching = false;
+  private table?: ProcessTable;
+  private info?: AppInfo;
+  private infoStale = false;
+  private fetchingInfo = false;
+  private version = 0;
 
   constructor(private readonly link: ManagerLink) {
     super();
@@ -33,34 +40,41 @@ export class StateFeed extends EventEmitter<{ state: [StateSnapshot] }> {
   start(): void {
     if (this.subscribed) return;
     this.subscribed = true;
-    this.link.on('table', (message: { table: ProcessTable; seq: number }) => this.onTable(message.table, message.seq));
+    this.link.on('table', (message: { table: ProcessTable }) => this.onTable(message.table));
     this.link.send({ t: 'subscribe' });
   }
 
-  private onTable(table: ProcessTable, seq: number): void {
-    this.pending = { table, seq };
-    if (!this.fetching) void this.drain();
+  private onTable(table: ProcessTable): void {
+    this.table = table;
+    if (this.info) this.publish();
+    this.infoStale = true;
+    if (!this.fetchingInfo) void this.refreshInfo();
   }
 
-  /** Pairs each table with fresh info (its mode names the worker count); a burst of tables yields the newest. */
-  private async drain(): Promise<void> {
-    this.fetching = true;
+  /** Asks for info until it is current; a burst of tables costs one or two calls, not one each. */
+  private async refreshInfo(): Promise<void> {
+    this.fetchingInfo = true;
     try {
-      while (this.pending) {
-        const { table, seq } = this.pending;
-        this.pending = undefined;
+      while (this.infoStale) {
+        this.infoStale = false;
         let info: AppInfo;
         try {
           info = await this.link.call('info', {});
         } catch {
           return; // the manager is going away; so is this process
         }
-        this.latest = { state: { info, workers: table }, seq };
-        this.emit('state', this.latest);
+        const changed = !this.info || JSON.stringify(info) !== JSON.stringify(this.info);
+        this.info = info;
+        if (changed) this.publish();
       }
     } finally {
-      this.fetching = false;
+      this.fetchingInfo = false;
     }
+  }
+
+  private publish(): void {
+    this.latest = { state: { info: this.info!, workers: this.table! }, version: ++this.version };
+    this.emit('state', this.latest);
   }
 }
 
@@ -102,11 +116,11 @@ export class EventStreams {
     });
     // The client's reconnection delay, and the heartbeat period so it can tell a dead stream.
     res.write(`retry: 1000\n: heartbeat ${heartbeatMs}\n\n`);
-    let lastSeq = -1;
+    let sent = 0;
     const send = (snapshot: StateSnapshot) => {
-      if (snapshot.seq <= lastSeq) return;
-      lastSeq = snapshot.seq;
-      res.write(`id: ${snapshot.seq}\nevent: state\ndata: ${JSON.stringify(snapshot.state)}\n\n`);
+      if (snapshot.version <= sent) return;
+      sent = snapshot.version;
+      res.write(`id: ${snapshot.version}\nevent: state\ndata: ${JSON.stringify(snapshot.state)}\n\n`);
     };
     if (this.feed.latest) send(this.feed.latest);
     this.feed.on('state', send);
