@@ -170,3 +170,16 @@ function stats(samples) {
 module.exports.treeView = treeView;
 module.exports.TreeRecorder = TreeRecorder;
 module.exports.stats = stats;
+
+/** Shows the Workers view with room for its descriptions (no chat side bar, no panel, a wider side bar). */
+async function showWorkersView() {
+  await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');
+  await vscode.commands.executeCommand('workbench.action.closePanel');
+  await vscode.commands.executeCommand('workbench.view.extension.workerManager');
+  await vscode.commands.executeCommand('workerManager.workers.focus');
+  // The width persists for the session: widen once.
+  if (!showWorkersView.widened) for (let i = 0; i < 12; i++) await vscode.commands.executeCommand('workbench.action.increaseViewWidth');
+  showWorkersView.widened = true;
+}
+
+module.exports.showWorkersView = showWorkersView;

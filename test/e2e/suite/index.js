@@ -15,6 +15,7 @@ const FILES = [
   'diagnostics.test.js',
   'sanic.test.js',
   'shutdown.test.js',
+  'trouble.test.js',
 ];
 
 function run() {

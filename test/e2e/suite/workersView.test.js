@@ -2,7 +2,7 @@
 const assert = require('node:assert');
 const fs = require('node:fs');
 const vscode = require('vscode');
-const { api, isAlive, screenshot, treeView, waitFor } = require('./helpers');
+const { api, isAlive, screenshot, showWorkersView, treeView, waitFor } = require('./helpers');
 const shared = require('./shared');
 
 suite('the Workers view shows the launched app', () => {
@@ -51,12 +51,7 @@ suite('the Workers view shows the launched app', () => {
   });
 
   test('a screenshot of the Workers view is saved', async () => {
-    // Room for the descriptions: no chat side bar, no panel, a wider side bar.
-    await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');
-    await vscode.commands.executeCommand('workbench.action.closePanel');
-    await vscode.commands.executeCommand('workbench.view.extension.workerManager');
-    for (let i = 0; i < 12; i++) await vscode.commands.executeCommand('workbench.action.increaseViewWidth');
-    await vscode.commands.executeCommand('workerManager.workers.focus');
+    await showWorkersView();
     const appNode = treeView(wm.tree, shared.launched.appId).node;
     await wm.view.reveal(appNode, { expand: true, focus: false, select: false });
     await waitFor('the view to be visible', () => wm.view.visible);
