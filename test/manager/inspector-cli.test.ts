@@ -2,6 +2,7 @@
 // the action, env defaults, and one clear line with exit 1 when something is wrong.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { formatInfo, parseInspectArgs } from 'worker-manager/dist/cli/inspect';
 import { call, freePort, resultOf, startInspected, wmInspect, type InspectedApp } from './inspector-helpers';
 
 const KEY = 'cli-test-key-0b8e';
@@ -123,5 +124,28 @@ describe('wm inspect with no inspector there', () => {
     } finally {
       await app.stop();
     }
+  });
+});
+
+describe('wm inspect argument rules (as sanic inspect)', () => {
+  it('turns --k=v, --flag, --no-flag into keyword arguments with Sanic\'s names', () => {
+    const args = parseInspectArgs(['deploy', 'v2', '--env=prod', '--dry-run', '--no-cache', '-p', '7000', '--raw'], {});
+    assert.equal(args.action, 'deploy');
+    assert.deepEqual(args.positionals, ['v2']);
+    assert.deepEqual(args.kwargs, { env: 'prod', dry_run: true, cache: false });
+    assert.equal(args.port, 7000);
+    assert.equal(args.raw, true);
+    assert.equal(args.host, 'localhost');
+  });
+
+  it('reads defaults from WM_INSPECTOR_*; a wildcard bind address is reached over loopback', () => {
+    const args = parseInspectArgs([], { WM_INSPECTOR_HOST: '0.0.0.0', WM_INSPECTOR_PORT: '7001', WM_INSPECTOR_API_KEY: 'k' });
+    assert.deepEqual([args.action, args.host, args.port, args.apiKey], ['info', 'localhost', 7001, 'k']);
+    assert.equal(parseInspectArgs(['-H', 'https://example.com'], {}).host, 'https://example.com');
+  });
+
+  it('shows the app line with the runtime, and auto-reload in development mode', () => {
+    const line = formatInfo({ app: 'a', mode: 'debug, w/ 1 worker', node: 'v20.0.0', 'auto-reload': 'enabled' }, 'http://localhost:6457');
+    assert.equal(line, 'a · debug, w/ 1 worker · node v20.0.0 · auto-reload enabled · http://localhost:6457');
   });
 });

@@ -214,6 +214,30 @@ describe('inspector protocol', () => {
       controller.abort();
     }
   });
+  it('GET /events sends a heartbeat comment at the period asked (?heartbeat=ms), and refuses a silly one', async () => {
+    const controller = new AbortController();
+    try {
+      const response = await fetch(`${base}/events?heartbeat=100`, { signal: controller.signal });
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let text = '';
+      const started = Date.now();
+      while ((text.match(/^: ping$/gm) ?? []).length < 3) text += (await reader.read()).value;
+      const elapsed = Date.now() - started;
+      assert.match(text, /^retry: 1000\n: heartbeat 100\n\n/);
+      assert.ok(elapsed >= 250 && elapsed < 2000, `three heartbeats in ${elapsed} ms`);
+    } finally {
+      controller.abort();
+    }
+    assertError(await call(base, 'GET', '/events?heartbeat=5'), 400, /heartbeat must be a whole number of milliseconds between 100 and 60000/);
+    assertError(await call(base, 'POST', '/events'), 405, /GET \/events is the change stream/);
+  });
+
+  it('HEAD / answers the headers of GET / without a body', async () => {
+    const answer = await call(base, 'HEAD', '/');
+    assert.equal(answer.status, 200);
+    assert.match(String(answer.headers['content-type']), /^application\/json/);
+    assert.equal(answer.text, '');
+  });
 });
 
 describe('inspector protocol: shutdown', () => {

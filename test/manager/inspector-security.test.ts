@@ -125,6 +125,28 @@ describe('inspector security: browsers, DNS rebinding, bodies (no API key, the d
     resultOf(await call(base, 'GET', '/'), 'info');
   });
 
+  it('holds at most 32 event streams; the next one is 503 until one closes', async () => {
+    const open: http.ClientRequest[] = [];
+    try {
+      for (let i = 0; i < 32; i++) {
+        await new Promise<void>((resolve, reject) => {
+          const req = http.get({ host: '127.0.0.1', port, path: '/events', agent: false }, (res) => {
+            assert.equal(res.statusCode, 200);
+            res.once('data', () => resolve());
+          });
+          req.on('error', reject);
+          open.push(req);
+        });
+      }
+      assertError(await call(base, 'GET', '/events'), 503, /Too many open event streams \(32\); close some, or poll GET \/ instead/);
+      resultOf(await call(base, 'GET', '/'), 'info');
+      open.pop()!.destroy();
+      await until(async () => (await streamStatus(port)) === 200, 'a stream slot frees once one closes', 5000);
+    } finally {
+      for (const req of open) req.destroy();
+    }
+  });
+
   it('survives garbage on the wire', async () => {
     const reply = await rawExchange(port, 'NOT HTTP AT ALL\r\n\r\n');
     assert.match(reply, /^HTTP\/1\.1 400 /);
@@ -246,6 +268,17 @@ describe('inspector security: its port is taken', () => {
     }
   });
 });
+
+/** The status of a fresh `GET /events` (the stream is closed at once). */
+function streamStatus(port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/events', agent: false }, (res) => {
+      resolve(res.statusCode ?? 0);
+      req.destroy();
+    });
+    req.on('error', reject);
+  });
+}
 
 /** Sends `text` on a fresh connection and returns everything the server sent back before closing. */
 function rawExchange(port: number, text: string): Promise<string> {
