@@ -194,7 +194,7 @@ export async function inspectCommand(argv: string[]): Promise<number> {
       rejectUnauthorized: !args.insecure,
     });
   } catch (error) {
-    throw new UsageError(`wm inspect: cannot read --ca ${args.ca}: ${(error as Error).message}`, 'Give the path to a PEM certificate.');
+    throw new UsageError(`wm inspect: ${(error as Error).message}`, 'Give --ca the path to a PEM certificate.');
   }
   try {
     const result = await plan.run(client);

@@ -143,7 +143,7 @@ export class InspectorClient {
     this.port = options.port ?? 6457;
     this.tls = tls;
     this.apiKey = options.apiKey || undefined;
-    this.ca = options.ca ? readPem(options.ca) : undefined;
+    this.ca = options.ca ? readPem(options.ca, this.url) : undefined;
     this.rejectUnauthorized = options.rejectUnauthorized ?? true;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     const agentOptions = { keepAlive: true, maxSockets: 8, ...this.tlsOptions() };
@@ -512,8 +512,14 @@ function firstLine(text: string): string {
   return text.trim().split('\n')[0]?.trim() ?? '';
 }
 
-function readPem(ca: string): string {
-  return ca.includes('-----BEGIN') ? ca : readFileSync(ca, 'utf8');
+/** PEM text as given, or read from the file it names. */
+function readPem(ca: string, url: string): string {
+  if (ca.includes('-----BEGIN')) return ca;
+  try {
+    return readFileSync(ca, 'utf8');
+  } catch (error) {
+    throw new InspectorError(`Cannot read the CA certificate ${ca}: ${(error as Error).message}. Give PEM text or the path to a PEM file.`, url);
+  }
 }
 
 const CERT_ERRORS = new Set([

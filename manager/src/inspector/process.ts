@@ -1,8 +1,7 @@
 /**
  * The inspector process (WM-12, `WM-Inspector-0`): serves the inspector until the manager stops it. It never
- * takes the app down: when it cannot listen (port taken, bad address, unreadable TLS files) it says so once,
- * clearly, records the problem on its own state (`error`, shown by `wm inspect` and clients), keeps retrying,
- * and acks all the same.
+ * takes the app down: when it cannot listen (port taken, bad address) it says so once, clearly, records the
+ * problem on its own state (`error`, shown by `wm inspect` and clients), keeps retrying, and acks all the same.
  */
 import type { App } from '../app';
 import { log } from '../log';
@@ -28,6 +27,7 @@ export async function runInspectorProcess(app: App, link: ManagerLink): Promise<
     const message = (error as Error & { explain?: () => string }).explain?.() ?? String(error);
     log.error(`The inspector cannot start: ${message}`);
     setError(`TLS files unreadable: ${(error as Error).message}`);
+    process.once('SIGTERM', () => process.exit(0));
     return;
   }
   const feed = new StateFeed(link);
@@ -87,7 +87,8 @@ class Listener {
     const address = this.server.address();
     const bound = typeof address === 'object' && address ? address.port : port;
     const shownHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-    log.info(`Inspector listening on ${this.secure ? 'https' : 'http'}://${shownHost}:${bound}`);
+    const key = this.settings.apiKey ? ' (API key required)' : '';
+    log.info(`Inspector listening on ${this.secure ? 'https' : 'http'}://${shownHost}:${bound}${key}`);
     if (this.lastCode) this.setError(undefined);
     this.lastCode = undefined;
   }
