@@ -8,6 +8,7 @@
 //
 // usage: node run-tests.js --url http://127.0.0.1:PORT --folder DIR --ext DIR --tests FILE
 //          --shots DIR --log FILE [--timeout SECONDS] [--profile DIR]
+//        --ext may be omitted to test the extensions installed in code-server's extensions folder.
 // exit status: the suite's (0 passed, 1 failed), 124 on timeout, 2 when the harness itself broke.
 'use strict';
 const { chromium } = require('playwright-core');
@@ -15,7 +16,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const util = require('node:util');
 
-const args = parseArgs(process.argv.slice(2), ['url', 'folder', 'ext', 'tests', 'shots', 'log']);
+const args = parseArgs(process.argv.slice(2), ['url', 'folder', 'tests', 'shots', 'log']);
 const timeoutMs = Number(args.timeout || 300) * 1000;
 const t0 = Date.now();
 const say = (...a) => console.log(`[harness ${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
@@ -60,7 +61,7 @@ async function main() {
   page.on('pageerror', (e) => log.write(`[pageerror] ${e}\n`));
 
   const payload = [
-    ['extensionDevelopmentPath', remote(args.ext)],
+    ...(args.ext ? [['extensionDevelopmentPath', remote(args.ext)]] : []),
     ['extensionTestsPath', remote(args.tests)],
     ['skipWelcome', 'true'],
   ];

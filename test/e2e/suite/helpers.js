@@ -35,10 +35,16 @@ async function waitFor(what, probe, ms = 20_000) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Asks the harness for a screenshot of the workbench and waits for the PNG. */
+/**
+ * Asks the harness for a screenshot of the workbench and waits for the PNG. Without the code-server
+ * harness (under @vscode/test-electron) there is no one to take it: undefined.
+ */
 async function screenshot(name) {
   const dir = process.env.E2E_SHOTS_DIR;
-  assert.ok(dir, 'E2E_SHOTS_DIR is not set: screenshots need the code-server harness');
+  if (!dir) {
+    console.log(`[wm-e2e] screenshot ${name} skipped: no harness`);
+    return undefined;
+  }
   const file = path.join(dir, `${name}.png`);
   fs.rmSync(file, { force: true });
   console.log(`[[wm-e2e:screenshot:${name}]]`);
@@ -49,7 +55,7 @@ async function screenshot(name) {
 /** Adds measured figures to figures.json next to the results (the README and report quote them). */
 function recordFigure(name, value) {
   fs.mkdirSync(OUT, { recursive: true });
-  const file = path.join(OUT, 'figures.json');
+  const file = path.join(OUT, `figures-${process.env.E2E_SUITE || 'development'}.json`);
   const figures = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
   figures[name] = value;
   fs.writeFileSync(file, JSON.stringify(figures, null, 2));
