@@ -6,6 +6,8 @@ import type { Finding } from './rules/types';
 import { toLspSeverity } from './settings';
 
 export const SOURCE = 'worker-manager';
+/** More than this many problems in one file is noise (and a slow message): the first ones are published. */
+export const MAX_DIAGNOSTICS = 1000;
 
 /** Identifies a finding within one analysis (code actions find it again from the diagnostic's range). */
 export function findingKey(f: Finding): string {
@@ -15,6 +17,7 @@ export function findingKey(f: Finding): string {
 export function toDiagnostics(analysis: Analysis, doc: TextDocument): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const f of analysis.findings) {
+    if (out.length >= MAX_DIAGNOSTICS) break;
     const severity = toLspSeverity(analysis.settings.severity[f.code]);
     if (severity === undefined) continue;
     out.push({

@@ -240,7 +240,9 @@ export function offsetAt(text: string, line: number, character: number): number 
   return Math.min(text.length, offset + character);
 }
 
-export function positionAt(text: string, offset: number): { line: number; character: number } {
+export function positionAt(text: string, at: number): { line: number; character: number } {
+  // Inside a \r\n pair is not a position LSP can express: use the end of that line.
+  const offset = text[at - 1] === '\r' && text[at] === '\n' ? at - 1 : at;
   let line = 0;
   let lineStart = 0;
   const re = /\r\n|\r|\n/g;

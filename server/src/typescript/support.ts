@@ -28,8 +28,15 @@ class TypeScriptSyntax implements SyntaxState {
     this.tree.edit(change.start, change.end, change.text.length);
   }
 
-  snapshot(text: string): TypeScriptSnapshot {
-    const sourceFile = this.tree.current(text);
+  snapshot(text: string): TypeScriptSnapshot | null {
+    let sourceFile: ts.SourceFile;
+    try {
+      sourceFile = this.tree.current(text);
+    } catch (e) {
+      // The compiler's parser recurses: thousands of nested brackets overflow the stack. No tree, no diagnostics.
+      if (e instanceof RangeError) return null;
+      throw e;
+    }
     return {
       sourceFile,
       facts: extractTypeScript(sourceFile),
