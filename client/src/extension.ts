@@ -23,6 +23,8 @@ export interface WorkerManagerApi {
   activationMs: number;
 }
 
+let languageServerStarted: Promise<RunningLanguageServer | undefined> | undefined;
+
 export function activate(context: vscode.ExtensionContext): WorkerManagerApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Worker Manager', { log: true });
@@ -32,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): WorkerManagerApi {
   tree.setVisible(view.visible);
   const statusBar = new WorkersStatusBar(model);
   const launcher = new Launcher(model, log, context.extensionPath);
-  const languageServer = startLanguageServer(context, log);
+  const languageServer = (languageServerStarted = startLanguageServer(context, log));
 
   context.subscriptions.push(
     log, { dispose: () => model.dispose() }, tree, view, statusBar, launcher,
@@ -44,7 +46,6 @@ export function activate(context: vscode.ExtensionContext): WorkerManagerApi {
     ...new WorkerCommands(model, launcher, log).register(),
     vscode.commands.registerCommand('workerManager.showLog', () => log.show()),
     vscode.commands.registerCommand('workerManager.attachLanguageServer', async () => attachToLanguageServer(await languageServer)),
-    { dispose: () => void languageServer.then((s) => s?.client.stop()) },
   );
   void vscode.commands.executeCommand('setContext', 'workerManager.development', context.extensionMode !== vscode.ExtensionMode.Production);
   const activationMs = performance.now() - started;
@@ -52,6 +53,9 @@ export function activate(context: vscode.ExtensionContext): WorkerManagerApi {
   return { model, tree, view, statusBar, launcher, languageServer, activationMs };
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions; the language client stops there too.
+/** The language client is stopped here, awaited, so the server exits cleanly; the rest is disposed through context.subscriptions. */
+export async function deactivate(): Promise<void> {
+  const server = await languageServerStarted;
+  languageServerStarted = undefined;
+  await server?.client.stop();
 }

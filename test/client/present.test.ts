@@ -49,8 +49,9 @@ test('the main process is never restartable, ended workers show no uptime', () =
   assert.ok(!failed.flags.includes('restartable'), 'Sanic cannot restart single workers');
 });
 
-test('protocol keys are not shown as custom keys', () => {
-  assert.deepEqual(customEntries({ server: true, state: 'ACKED', pid: 1, starts: 1, start_at: 'x', restart_at: 'y', serving: true, crash_loop: false, health: 'ok', requests: 5 }), []);
+test('protocol keys are not shown as custom keys; a debug port is', () => {
+  assert.deepEqual(customEntries({ server: true, state: 'ACKED', pid: 1, starts: 1, start_at: 'x', restart_at: 'y', serving: true, crash_loop: false, health: 'ok', requests: 5, inspect_port: 9230 }), []);
+  assert.equal(describeProcess('WM-Server-0-0', { server: true, state: 'ACKED', pid: 7, serving: true, inspect_port: 9230 }, 0, true).description, 'ACKED · pid 7 · serving · debug port 9230');
 });
 
 test('processes are ordered main, servers (numerically), others', () => {

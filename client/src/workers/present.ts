@@ -4,7 +4,7 @@
 import type { InspectorState, ProcessRecord } from './inspector';
 
 /** Keys the protocol defines; everything else in a record is the app's own state and is shown too. */
-const PROTOCOL_KEYS = new Set(['server', 'state', 'pid', 'start_at', 'starts', 'restart_at', 'serving', 'crash_loop', 'health', 'requests']);
+const PROTOCOL_KEYS = new Set(['server', 'state', 'pid', 'start_at', 'starts', 'restart_at', 'serving', 'crash_loop', 'health', 'requests', 'inspect_port']);
 /** States after which a process no longer runs. */
 const ENDED = new Set(['FAILED', 'COMPLETED', 'JOINED', 'TERMINATED']);
 /** States of a server worker that stays out of the ready/total count (scaled down or finished on purpose). */
@@ -92,6 +92,7 @@ export function describeProcess(name: string, record: ProcessRecord, now: number
   if (!Number.isNaN(started) && isRunning(record)) parts.push(`up ${formatDuration(now - started)}`);
   if (typeof record.starts === 'number') parts.push(record.starts === 1 ? '1 start' : `${record.starts} starts`);
   if (record.server && typeof record.serving === 'boolean') parts.push(record.serving ? 'serving' : 'not serving');
+  if (typeof record.inspect_port === 'number') parts.push(`debug port ${record.inspect_port}`);
   const custom = customEntries(record);
   for (const [k, v] of custom) parts.push(`${k}=${v}`);
 

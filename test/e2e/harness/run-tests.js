@@ -4,7 +4,8 @@
 // the suite's result arrives through window.codeAutomationExit, and everything the workbench and the
 // extension host print arrives through window.codeAutomationLog.
 //
-// A test asks for a screenshot by printing `[[wm-e2e:screenshot:<name>]]`; the file appears in --shots.
+// A test asks for a screenshot by printing `[[wm-e2e:screenshot:<name>]]` (or `...:<name>:<px>]]` to
+// drag the side bar to that width first); the file appears in --shots.
 //
 // usage: node run-tests.js --url http://127.0.0.1:PORT --folder DIR --ext DIR --tests FILE
 //          --shots DIR --log FILE [--timeout SECONDS] [--profile DIR]
@@ -20,7 +21,7 @@ const args = parseArgs(process.argv.slice(2), ['url', 'folder', 'tests', 'shots'
 const timeoutMs = Number(args.timeout || 300) * 1000;
 const t0 = Date.now();
 const say = (...a) => console.log(`[harness ${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
-const SCREENSHOT_REQUEST = /\[\[wm-e2e:screenshot:([\w.-]+)\]\]/;
+const SCREENSHOT_REQUEST = /\[\[wm-e2e:screenshot:([\w.-]+)(?::(\d+))?\]\]/;
 
 main().catch((e) => {
   console.error('[harness] broken:', e && e.stack ? e.stack : e);
@@ -52,7 +53,10 @@ async function main() {
     // Mocha's spec reporter lines and our own test logs are worth showing live; the rest is in the log.
     if (verbose || /^\s*(✔|✓|\d+\) |\d+ passing|\d+ failing|\d+ pending|\[wm-e2e\])/.test(text)) console.log(text);
     const shot = SCREENSHOT_REQUEST.exec(text);
-    if (shot) await screenshot(page, shot[1]);
+    if (shot) {
+      if (shot[2]) await setSideBarWidth(page, Number(shot[2])).catch((e) => say('side bar width not set:', e.message));
+      await screenshot(page, shot[1]);
+    }
   });
   await page.exposeFunction('codeAutomationExit', (code) => {
     say('suite finished with', code);
@@ -92,6 +96,26 @@ async function screenshot(page, name) {
   await page.screenshot({ path: `${file}.partial.png` });
   fs.renameSync(`${file}.partial.png`, file);
   say('screenshot', file);
+}
+
+/** Drags the sash on the side bar's right edge so the side bar is `width` px wide. */
+async function setSideBarWidth(page, width) {
+  const bar = await page.locator('.part.sidebar').boundingBox();
+  if (!bar) throw new Error('no side bar');
+  const edge = bar.x + bar.width;
+  const sashes = await page.locator('.monaco-sash.vertical').evaluateAll((els) => els.map((e) => {
+    const r = e.getBoundingClientRect();
+    return { x: r.x + r.width / 2, y: r.y + r.height / 2, h: r.height };
+  }));
+  const sash = sashes.filter((s) => s.h > 100).sort((a, b) => Math.abs(a.x - edge) - Math.abs(b.x - edge))[0];
+  if (!sash || Math.abs(sash.x - edge) > 6) throw new Error(`no sash at the side bar's edge (${edge})`);
+  await page.mouse.move(sash.x, sash.y);
+  await page.mouse.down();
+  await page.mouse.move(sash.x + 20, sash.y, { steps: 4 });
+  await page.mouse.move(bar.x + width, sash.y, { steps: 10 });
+  await page.mouse.up();
+  await page.mouse.move(bar.x + width + 300, bar.y + bar.height - 50); // off the sash, so it is not highlighted
+  await page.waitForTimeout(400);
 }
 
 function parseArgs(argv, required) {

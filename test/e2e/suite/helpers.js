@@ -36,10 +36,11 @@ async function waitFor(what, probe, ms = 20_000) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Asks the harness for a screenshot of the workbench and waits for the PNG. Without the code-server
- * harness (under @vscode/test-electron) there is no one to take it: undefined.
+ * Asks the harness for a screenshot of the workbench (the side bar dragged to `sideBarWidth` px first,
+ * if given) and waits for the PNG. Without the code-server harness (under @vscode/test-electron) there
+ * is no one to take it: undefined.
  */
-async function screenshot(name) {
+async function screenshot(name, sideBarWidth) {
   const dir = process.env.E2E_SHOTS_DIR;
   if (!dir) {
     console.log(`[wm-e2e] screenshot ${name} skipped: no harness`);
@@ -47,7 +48,7 @@ async function screenshot(name) {
   }
   const file = path.join(dir, `${name}.png`);
   fs.rmSync(file, { force: true });
-  console.log(`[[wm-e2e:screenshot:${name}]]`);
+  console.log(`[[wm-e2e:screenshot:${name}${sideBarWidth ? `:${sideBarWidth}` : ''}]]`);
   await waitFor(`screenshot ${name}`, () => fs.existsSync(file), 20_000);
   return file;
 }
@@ -177,15 +178,12 @@ module.exports.treeView = treeView;
 module.exports.TreeRecorder = TreeRecorder;
 module.exports.stats = stats;
 
-/** Shows the Workers view with room for its descriptions (no chat side bar, no panel, a wider side bar). */
+/** Shows the Workers view alone (no chat side bar, no panel); screenshots of it widen the side bar. */
 async function showWorkersView() {
   await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');
   await vscode.commands.executeCommand('workbench.action.closePanel');
   await vscode.commands.executeCommand('workbench.view.extension.workerManager');
   await vscode.commands.executeCommand('workerManager.workers.focus');
-  // The width persists for the session: widen once.
-  if (!showWorkersView.widened) for (let i = 0; i < 12; i++) await vscode.commands.executeCommand('workbench.action.increaseViewWidth');
-  showWorkersView.widened = true;
 }
 
 module.exports.showWorkersView = showWorkersView;

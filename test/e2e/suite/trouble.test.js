@@ -32,7 +32,7 @@ suite('trouble shows: a crash-looping worker', () => {
 
     await showWorkersView();
     await new Promise((r) => setTimeout(r, 600));
-    await screenshot('crash-loop');
+    await screenshot('crash-loop', 640);
 
     const pids = Object.values(wm.model.get(app.id).state.workers).filter((r) => r.state !== 'FAILED').map((r) => r.pid);
     const ended = new Promise((r) => {

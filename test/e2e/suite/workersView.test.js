@@ -56,7 +56,7 @@ suite('the Workers view shows the launched app', () => {
     await wm.view.reveal(appNode, { expand: true, focus: false, select: false });
     await waitFor('the view to be visible', () => wm.view.visible);
     await new Promise((r) => setTimeout(r, 800)); // let the renderer draw the rows
-    const file = await screenshot('workers-view');
+    const file = await screenshot('workers-view', 640);
     if (file) assert.ok(fs.statSync(file).size > 10_000, 'the screenshot is suspiciously small');
   });
 });
