@@ -18,7 +18,7 @@ export class WorkerCommands {
   constructor(private readonly model: WorkersModel, private readonly launcher: Launcher, private readonly log: vscode.LogOutputChannel) {}
 
   register(): vscode.Disposable[] {
-    const r = (id: string, fn: (...args: any[]) => unknown) => vscode.commands.registerCommand(`workerManager.${id}`, fn); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const r = (id: string, fn: (...args: any[]) => unknown) => vscode.commands.registerCommand(`workerManager.${id}`, fn);
     return [
       r('refresh', (node?: WorkersNode) => this.model.refresh(node?.appId)),
       r('reloadApp', (node?: AppNode) => this.reload(node, false)),
