@@ -4,7 +4,7 @@
 import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, copyFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
@@ -30,14 +30,10 @@ const common = {
 };
 
 mkdirSync('dist', { recursive: true });
+// The language server loads these next to dist/server.js; a missing one is a broken package, so fail loudly.
 for (const wasm of ['web-tree-sitter/tree-sitter.wasm', 'tree-sitter-python/tree-sitter-python.wasm']) {
-  try {
-    const [pkg, file] = wasm.split('/');
-    const from = join(dirname(require.resolve(`${pkg}/package.json`)), file);
-    if (existsSync(from)) copyFileSync(from, join('dist', file));
-  } catch {
-    // package not installed: the language server bundle reports the missing grammar itself
-  }
+  const from = require.resolve(wasm);
+  copyFileSync(from, join('dist', basename(from)));
 }
 
 const contexts = await Promise.all(

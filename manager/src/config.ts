@@ -147,3 +147,36 @@ export function validateConfig(config: Config, source: (key: ConfigKey) => strin
     );
   }
 }
+
+/** Levenshtein distance, for "did you mean" on misspelled settings. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length];
+}
+
+/**
+ * `WM_*` variables that look like a misspelled setting (`WM_WORKRES`): each with the key it probably meant.
+ * Other unknown keys are the app's own config and pass silently, as in Sanic.
+ */
+export function misspelledEnvKeys(env: NodeJS.ProcessEnv = process.env): { name: string; suggestion: string }[] {
+  const out: { name: string; suggestion: string }[] = [];
+  for (const name of Object.keys(env)) {
+    if (!name.startsWith(ENV_PREFIX) || INTERNAL_ENV.has(name)) continue;
+    const key = name.slice(ENV_PREFIX.length);
+    if (isConfigKey(key)) continue;
+    const best = (Object.keys(DEFAULTS) as ConfigKey[])
+      .map((known) => ({ known, d: distance(key, known) }))
+      .sort((x, y) => x.d - y.d)[0];
+    if (best && best.d > 0 && best.d <= Math.min(2, Math.floor(key.length / 3))) out.push({ name, suggestion: `${ENV_PREFIX}${best.known}` });
+  }
+  return out;
+}

@@ -90,5 +90,8 @@ export type MainMessage =
   | { t: 'stop'; mode: 'handover' | 'shutdown'; timeoutMs: number }
   | { t: 'result'; id: number; ok: true; value: unknown }
   | { t: 'result'; id: number; ok: false; error: SerializedError }
-  /** The whole process table, after a change (to subscribers, and to workers for `app.m.workers`). */
-  | { t: 'table'; table: ProcessTable; seq: number };
+  /**
+   * The whole process table after a change, with the app's info (whose `mode` counts the server workers), to
+   * every subscriber: workers for `app.m.workers`, the inspector for its change stream.
+   */
+  | { t: 'table'; table: ProcessTable; info: AppInfo; seq: number };

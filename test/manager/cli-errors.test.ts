@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as net from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { FIXTURES, ROOT, WM_BIN } from '../helpers/manager-process';
+import { FIXTURES, ROOT, startWm, WM_BIN } from '../helpers/manager-process';
 
 function wm(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [WM_BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, encoding: 'utf8', timeout: 30_000 });
@@ -93,6 +93,18 @@ describe('wm command line', () => {
       assert.match(script.stderr, /main-guard/);
     } finally {
       blocker.close();
+    }
+  });
+});
+
+describe('misspelled settings', () => {
+  it('warns about a WM_ variable that looks like a known setting, and lets the app\'s own keys pass', async () => {
+    const app = await startWm('examples/hello/app.js', [], { env: { WM_WORKRES: '4', WM_MY_APP_SETTING: 'x' } });
+    try {
+      assert.match(app.output(), /WM_WORKRES is not a setting; did you mean WM_WORKERS\?/);
+      assert.doesNotMatch(app.output(), /WM_MY_APP_SETTING/);
+    } finally {
+      await app.stop();
     }
   });
 });

@@ -29,7 +29,8 @@ wm inspect (same words as sanic inspect):
   wm inspect scale N
   wm inspect shutdown
   wm inspect <command> [args] [--key=value] [--flag] [--no-flag]
-  options: -H HOST  -p PORT  -k API_KEY  -s (TLS)  --raw (print the JSON result)
+  options: -H HOST  -p PORT  -k API_KEY  -s (TLS)  --ca FILE  --insecure  --raw (print the JSON result)
+  (defaults from WM_INSPECTOR_HOST, WM_INSPECTOR_PORT, WM_INSPECTOR_API_KEY)
 
 Example:
   wm serve examples/hello/app.js --workers 4 --inspector

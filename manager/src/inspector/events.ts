@@ -1,8 +1,8 @@
 /**
  * The change stream (ours; Sanic has none): `GET /events` is a Server-Sent Events stream that sends the whole
  * state `{info, workers}` at once and again after every change of the process table, with a comment line as
- * heartbeat so clients notice a dead connection. The manager pushes the table once per turn of its event loop
- * (see WorkerManager.schedulePush); an event follows each push.
+ * heartbeat so clients notice a dead connection. The manager pushes the table and info once per turn of its
+ * event loop (see WorkerManager.schedulePush); one event follows each push.
  */
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -18,18 +18,10 @@ export interface StateSnapshot {
   version: number;
 }
 
-/**
- * The latest state, kept current from the manager's table pushes once someone listens. A table goes out at once
- * with the info last known; the info (whose `mode` counts the server workers) is then asked again, and when it
- * changed a second snapshot follows. That keeps the table's path to clients at two hops instead of four.
- */
+/** The latest state, kept current from the manager's table pushes (table and info together) once someone listens. */
 export class StateFeed extends EventEmitter<{ state: [StateSnapshot] }> {
   latest?: StateSnapshot;
   private subscribed = false;
-  private table?: ProcessTable;
-  private info?: AppInfo;
-  private infoStale = false;
-  private fetchingInfo = false;
   private version = 0;
 
   constructor(private readonly link: ManagerLink) {
@@ -40,41 +32,11 @@ export class StateFeed extends EventEmitter<{ state: [StateSnapshot] }> {
   start(): void {
     if (this.subscribed) return;
     this.subscribed = true;
-    this.link.on('table', (message: { table: ProcessTable }) => this.onTable(message.table));
+    this.link.on('table', (message: { table: ProcessTable; info: AppInfo }) => {
+      this.latest = { state: { info: message.info, workers: message.table }, version: ++this.version };
+      this.emit('state', this.latest);
+    });
     this.link.send({ t: 'subscribe' });
-  }
-
-  private onTable(table: ProcessTable): void {
-    this.table = table;
-    if (this.info) this.publish();
-    this.infoStale = true;
-    if (!this.fetchingInfo) void this.refreshInfo();
-  }
-
-  /** Asks for info until it is current; a burst of tables costs one or two calls, not one each. */
-  private async refreshInfo(): Promise<void> {
-    this.fetchingInfo = true;
-    try {
-      while (this.infoStale) {
-        this.infoStale = false;
-        let info: AppInfo;
-        try {
-          info = await this.link.call('info', {});
-        } catch {
-          return; // the manager is going away; so is this process
-        }
-        const changed = !this.info || JSON.stringify(info) !== JSON.stringify(this.info);
-        this.info = info;
-        if (changed) this.publish();
-      }
-    } finally {
-      this.fetchingInfo = false;
-    }
-  }
-
-  private publish(): void {
-    this.latest = { state: { info: this.info!, workers: this.table! }, version: ++this.version };
-    this.emit('state', this.latest);
   }
 }
 

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import * as os from 'node:os';
 import type { App } from '../app';
-import { DEFAULTS, type Config } from '../config';
+import { DEFAULTS, misspelledEnvKeys, type Config } from '../config';
 import { serializeError, WorkerManagerError } from '../errors';
 import { locatorEnv, type AppLocator } from '../loader';
 import { log } from '../log';
@@ -120,6 +120,7 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
     if (this.phase !== 'idle') throw new WorkerManagerError('This manager has already run.');
     this.phase = 'starting';
     const started = Date.now();
+    for (const { name, suggestion } of misspelledEnvKeys()) log.warn(`${name} is not a setting; did you mean ${suggestion}?`);
     try {
       if (this.config.INSPECTOR) {
         const { validateInspectorConfig } = require('../inspector/config') as typeof import('../inspector/config.js');
@@ -235,7 +236,8 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
     this.patch(slot, {
       ...slot.startPatch(inc.pid),
       state: 'STARTING',
-      ...(slot.isServer ? { serving: false } : {}),
+      // During a zero-downtime restart the previous process still serves for this slot.
+      ...(slot.isServer ? { serving: this.standby.get(slot)?.alive === true } : {}),
       // Ours: where a debugger attaches to just this process, when the manager runs under --inspect.
       inspect_port: inspectPort,
     });
@@ -284,7 +286,7 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
         break;
       case 'subscribe':
         this.subscribers.add(inc);
-        inc.send({ t: 'table', table: this.table(), seq: this.tableSeq });
+        inc.send({ t: 'table', table: this.table(), info: this.info(), seq: this.tableSeq });
         break;
       case 'call':
         void this.answer(slot, inc, message.id, message.method, message.params);
@@ -416,7 +418,7 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
     this.pushScheduled = true;
     setImmediate(() => {
       this.pushScheduled = false;
-      const message = { t: 'table' as const, table: this.table(), seq: ++this.tableSeq };
+      const message = { t: 'table' as const, table: this.table(), info: this.info(), seq: ++this.tableSeq };
       for (const inc of this.subscribers) inc.send(message);
     });
   }
