@@ -23,6 +23,8 @@ export class Semantics {
   private readonly roles = new Map<number, Set<Role>>();
   private rolesReady = false;
   private depth = 0;
+  /** Name → symbol per scope, for lookups whose answer does not depend on where in the scope they are made. */
+  private readonly names = new Map<number, Map<string, Sym>>();
 
   constructor(
     readonly facts: Facts,
@@ -92,7 +94,20 @@ export class Semantics {
   }
 
   private resolveName(name: string, scope: number, at: number): Sym {
-    if (name === 'this' || name === 'self' || name === 'cls') return UNKNOWN_VALUE;
+    let inScope = this.names.get(scope);
+    const hit = inScope?.get(name);
+    if (hit) return hit;
+    const { sym, positional } = this.lookupName(name, scope, at);
+    if (!positional) {
+      if (!inScope) this.names.set(scope, (inScope = new Map()));
+      inScope.set(name, sym);
+    }
+    return sym;
+  }
+
+  /** `positional`: the scope binds the name more than once, so the answer depends on `at`. */
+  private lookupName(name: string, scope: number, at: number): { sym: Sym; positional: boolean } {
+    if (name === 'this' || name === 'self' || name === 'cls') return { sym: UNKNOWN_VALUE, positional: false };
     let current = scope;
     let first = true;
     for (;;) {
@@ -100,17 +115,17 @@ export class Semantics {
       // Python: a class body's names are not visible from the methods nested in it.
       const visible = first || !fn || fn.kind !== 'class' || this.dialect.language !== 'python';
       const entries = visible ? this.scopes.get(current)?.get(name) : undefined;
-      if (entries) return this.appByName(name, this.entrySym(pick(entries, first, at)));
+      if (entries) return { sym: this.appByName(name, this.entrySym(pick(entries, first, at))), positional: first && entries.length > 1 };
       if (current === MODULE || !fn) break;
       current = fn.exec.scope;
       first = false;
     }
     for (const module of this.wildcardModules) {
       const sym = this.dialect.moduleMember(module, name);
-      if (sym) return sym;
+      if (sym) return { sym, positional: false };
     }
-    if (this.dialect.plainBuiltins.has(name)) return { k: 'builtin', name };
-    return this.appByName(name, { k: 'unknown', origin: 'unbound' });
+    if (this.dialect.plainBuiltins.has(name)) return { sym: { k: 'builtin', name }, positional: false };
+    return { sym: this.appByName(name, { k: 'unknown', origin: 'unbound' }), positional: false };
   }
 
   /** An unknown name spelled `app` in a file that uses the library is the app (imported from the app's module). */
@@ -239,6 +254,7 @@ export class Semantics {
       }
     }
     this.rolesReady = true;
+    this.names.clear(); // parameters of listeners resolve differently now
   }
 
   /** The registration a call makes, if it is one. */
@@ -250,10 +266,10 @@ export class Semantics {
     }
     const method = c.callee[c.callee.length - 1];
     if (method === '()' || method === '[]') return null;
-    const recv = this.resolve(c.callee.slice(0, -1), c.exec, c.span.start);
-    if (!this.isAppLike(recv)) return null;
+    // The method name decides whether this could register anything; only then is the receiver looked at.
     const reg = this.dialect.registration(method, c.args, c.keywords, false);
-    return reg && reg.fnArg >= 0 ? reg : null;
+    if (!reg || reg.fnArg < 0) return null;
+    return this.isAppLike(this.resolve(c.callee.slice(0, -1), c.exec, c.span.start)) ? reg : null;
   }
 }
 

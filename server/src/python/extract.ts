@@ -27,7 +27,6 @@ interface Ctx extends Exec {
   stmt: StatementRef | null;
   /** Span of the statement's only expression: a fact with this span is the whole statement. */
   soleSpan: Span | null;
-  depth: number;
 }
 
 /** Node types that never contain code we look at. */
@@ -51,10 +50,12 @@ export class PythonExtractor {
       if (!child) continue;
       const start = child.startIndex;
       const key = text.slice(start, child.endIndex);
-      const cached = this.cache.get(key) ?? next.get(key);
+      // A cached statement's facts are moved in place, so each can serve one statement (a duplicate is walked again).
+      const cached = next.has(key) ? undefined : this.cache.get(key);
       let own: Facts;
       if (cached) {
-        own = shiftFacts(cached.facts, start - cached.start);
+        own = cached.facts;
+        shiftFacts(own, start - cached.start);
       } else {
         own = extractStatement(child);
         // A statement with a syntax error may parse differently once its neighbours change: do not keep it.
@@ -63,7 +64,7 @@ export class PythonExtractor {
           continue;
         }
       }
-      next.set(key, { start, facts: own });
+      if (!next.has(key)) next.set(key, { start, facts: own });
       appendFacts(facts, own);
     }
     this.cache = next;
@@ -74,13 +75,15 @@ export class PythonExtractor {
 /** Facts of one statement of the module (or the whole module, for one-off analyses). */
 export function extractStatement(node: Node): Facts {
   const w = new Walker();
-  const ctx: Ctx = { scope: MODULE, moduleLevel: true, guarded: false, stmt: null, soleSpan: null, depth: 0 };
+  const ctx: Ctx = { scope: MODULE, moduleLevel: true, guarded: false, stmt: null, soleSpan: null };
   w.statement(node, ctx, true);
   return w.facts;
 }
 
 class Walker {
   readonly facts = emptyFacts();
+  /** Nesting depth of the walk (contexts are only copied where they change, not per node). */
+  private depth = 0;
 
   /** A statement: remembers it for fixes, then walks it. */
   statement(node: Node, ctx: Ctx, topLevel: boolean): void {
@@ -100,7 +103,7 @@ class Walker {
 
   /** Walks the children of `node` with a cursor, handling the ones that make facts. */
   private children(node: Node, ctx: Ctx): void {
-    if (ctx.depth > MAX_DEPTH || node.childCount === 0) return;
+    if (this.depth > MAX_DEPTH || node.childCount === 0) return;
     const cursor = node.walk();
     try {
       if (cursor.gotoFirstChild()) {
@@ -119,48 +122,54 @@ class Walker {
       this.node(cursor.currentNode, ctx);
       return;
     }
-    if (ctx.depth > MAX_DEPTH) return;
+    if (this.depth > MAX_DEPTH) return;
     if (cursor.gotoFirstChild()) {
-      const inner = { ...ctx, depth: ctx.depth + 1 };
-      do this.visit(cursor, inner);
+      this.depth++;
+      do this.visit(cursor, ctx);
       while (cursor.gotoNextSibling());
+      this.depth--;
       cursor.gotoParent();
     }
   }
 
   node(node: Node, ctx: Ctx): void {
-    if (ctx.depth > MAX_DEPTH) return;
-    const deeper = { ...ctx, depth: ctx.depth + 1 };
+    if (this.depth > MAX_DEPTH) return;
+    this.depth++;
+    this.dispatch(node, ctx);
+    this.depth--;
+  }
+
+  private dispatch(node: Node, ctx: Ctx): void {
     switch (node.type) {
       case 'block':
       case 'module':
-        for (const child of node.namedChildren) if (child) this.statement(child, deeper, false);
+        for (const child of node.namedChildren) if (child) this.statement(child, ctx, false);
         return;
       case 'call':
-        return this.call(node, deeper);
+        return this.call(node, ctx);
       case 'attribute':
-        return this.ref(node, deeper);
+        return this.ref(node, ctx);
       case 'assignment':
-        return this.assignment(node, deeper);
+        return this.assignment(node, ctx);
       case 'augmented_assignment':
-        return this.update(node, deeper);
+        return this.update(node, ctx);
       case 'decorated_definition':
-        return this.decorated(node, deeper);
+        return this.decorated(node, ctx);
       case 'function_definition':
-        return this.functionDef(node, [], node, deeper);
+        return this.functionDef(node, [], node, ctx);
       case 'class_definition':
-        return this.classDef(node, [], node, deeper);
+        return this.classDef(node, [], node, ctx);
       case 'lambda':
-        this.lambda(node, deeper);
+        this.lambda(node, ctx);
         return;
       case 'import_statement':
         return this.importStatement(node, ctx);
       case 'import_from_statement':
         return this.importFrom(node, ctx);
       case 'if_statement':
-        return this.ifStatement(node, deeper);
+        return this.ifStatement(node, ctx);
       default:
-        this.children(node, deeper);
+        this.children(node, ctx);
     }
   }
 
@@ -326,7 +335,7 @@ class Walker {
       blockBody: !!body && body.type === 'block' && body.startPosition.row > def.startPosition.row,
       decorators,
     });
-    if (body) this.node(body, { scope: id, moduleLevel: false, guarded: false, stmt: null, soleSpan: null, depth: ctx.depth + 1 });
+    if (body) this.node(body, { scope: id, moduleLevel: false, guarded: false, stmt: null, soleSpan: null });
   }
 
   private classDef(def: Node, decorators: Value[], whole: Node, ctx: Ctx): void {
@@ -365,7 +374,7 @@ class Walker {
       blockBody: false,
       decorators: [],
     });
-    if (body) this.node(body, { scope: id, moduleLevel: false, guarded: false, stmt: null, soleSpan: null, depth: ctx.depth + 1 });
+    if (body) this.node(body, { scope: id, moduleLevel: false, guarded: false, stmt: null, soleSpan: null });
     return id;
   }
 

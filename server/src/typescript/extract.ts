@@ -1,6 +1,6 @@
 /** TypeScript/JavaScript syntax tree → facts (the same facts the Python front-end makes). */
 import ts from 'typescript';
-import { MODULE, emptyFacts, type Exec, type Facts, type Param, type Prop, type Span, type StatementRef, type Value } from '../analysis/model';
+import { MODULE, appendFacts, emptyFacts, shiftFacts, type Exec, type Facts, type Param, type Prop, type Span, type StatementRef, type Value } from '../analysis/model';
 import { isWatchedRef } from '../analysis/watched';
 import { PACKAGE } from './dialect';
 
@@ -9,17 +9,63 @@ const MAX_DEPTH = 400;
 interface Ctx extends Exec {
   stmt: StatementRef | null;
   soleSpan: Span | null;
-  depth: number;
 }
 
+/** `ts.SyntaxKind` is a getter on the compiler's exports: read it once, not per node. */
+const SK = ts.SyntaxKind;
+
+const TOP: Ctx = { scope: MODULE, moduleLevel: true, guarded: false, stmt: null, soleSpan: null };
+
 export function extractTypeScript(sf: ts.SourceFile): Facts {
-  const w = new Walker(sf, isMainNames(sf));
-  w.statements(sf.statements, { scope: MODULE, moduleLevel: true, guarded: false, stmt: null, soleSpan: null, depth: 0 }, true);
-  return w.facts;
+  return new TypeScriptExtractor().extract(sf);
+}
+
+/**
+ * Extracts facts from a source file, reusing the facts of top-level statements whose text (with its leading
+ * trivia) did not change since the last extraction, as the Python extractor does.
+ */
+export class TypeScriptExtractor {
+  private cache = new Map<string, { start: number; facts: Facts }>();
+  private context = '';
+
+  extract(sf: ts.SourceFile): Facts {
+    const guardNames = isMainNames(sf);
+    // What a statement's facts depend on besides its text: isMain's local names, module or script parsing.
+    const context = `${[...guardNames].sort().join(',')}|${ts.isExternalModule(sf)}`;
+    if (context !== this.context) {
+      this.cache.clear();
+      this.context = context;
+    }
+    const next = new Map<string, { start: number; facts: Facts }>();
+    const facts = emptyFacts();
+    let guarded = false;
+    for (const s of sf.statements) {
+      const key = `${guarded ? 'G' : ''}${sf.text.slice(s.pos, s.end)}`;
+      // A cached statement's facts are moved in place, so each can serve one statement (a duplicate is walked again).
+      const cached = next.has(key) ? undefined : this.cache.get(key);
+      let own: Facts;
+      if (cached) {
+        own = cached.facts;
+        shiftFacts(own, s.pos - cached.start);
+      } else {
+        const w = new Walker(sf, guardNames);
+        w.statements([s], guarded ? { ...TOP, guarded } : TOP, true);
+        own = w.facts;
+      }
+      if (!next.has(key)) next.set(key, { start: s.pos, facts: own });
+      appendFacts(facts, own);
+      // CommonJS: `if (require.main !== module) return;` guards everything after it.
+      if (ts.isIfStatement(s) && !s.elseStatement && falseImpliesMain(s.expression, guardNames) && exits(s.thenStatement)) guarded = true;
+    }
+    this.cache = next;
+    return facts;
+  }
 }
 
 class Walker {
   readonly facts = emptyFacts();
+  /** Nesting depth of the walk (contexts are only copied where they change, not per node). */
+  private depth = 0;
 
   constructor(
     private readonly sf: ts.SourceFile,
@@ -39,14 +85,7 @@ class Walker {
   }
 
   statements(list: readonly ts.Statement[], ctx: Ctx, topLevel: boolean): void {
-    let current = ctx;
-    for (const s of list) {
-      this.statement(s, current, topLevel);
-      // CommonJS: `if (require.main !== module) return;` guards everything after it.
-      if (topLevel && ts.isIfStatement(s) && !s.elseStatement && this.falseImpliesMain(s.expression) && exits(s.thenStatement)) {
-        current = { ...current, guarded: true };
-      }
-    }
+    for (const s of list) this.statement(s, ctx, topLevel);
   }
 
   private statement(s: ts.Statement, ctx: Ctx, topLevel: boolean): void {
@@ -67,61 +106,66 @@ class Walker {
     });
   }
 
-  private visit(node: ts.Node, outer: Ctx): void {
-    if (outer.depth > MAX_DEPTH || ts.isTypeNode(node)) return;
-    const ctx = { ...outer, depth: outer.depth + 1 };
+  private visit(node: ts.Node, ctx: Ctx): void {
+    if (this.depth > MAX_DEPTH || ts.isTypeNode(node)) return;
+    this.depth++;
+    this.dispatch(node, ctx);
+    this.depth--;
+  }
+
+  private dispatch(node: ts.Node, ctx: Ctx): void {
     switch (node.kind) {
-      case ts.SyntaxKind.InterfaceDeclaration:
-      case ts.SyntaxKind.TypeAliasDeclaration:
+      case SK.InterfaceDeclaration:
+      case SK.TypeAliasDeclaration:
         return;
-      case ts.SyntaxKind.ImportDeclaration:
+      case SK.ImportDeclaration:
         return this.importDeclaration(node as ts.ImportDeclaration, ctx);
-      case ts.SyntaxKind.ImportEqualsDeclaration:
+      case SK.ImportEqualsDeclaration:
         return this.importEquals(node as ts.ImportEqualsDeclaration, ctx);
-      case ts.SyntaxKind.VariableDeclaration:
+      case SK.VariableDeclaration:
         return this.variable(node as ts.VariableDeclaration, ctx);
-      case ts.SyntaxKind.FunctionDeclaration:
-      case ts.SyntaxKind.FunctionExpression:
-      case ts.SyntaxKind.ArrowFunction:
-      case ts.SyntaxKind.MethodDeclaration:
-      case ts.SyntaxKind.Constructor:
-      case ts.SyntaxKind.GetAccessor:
-      case ts.SyntaxKind.SetAccessor:
+      case SK.FunctionDeclaration:
+      case SK.FunctionExpression:
+      case SK.ArrowFunction:
+      case SK.MethodDeclaration:
+      case SK.Constructor:
+      case SK.GetAccessor:
+      case SK.SetAccessor:
         this.fn(node as ts.FunctionLikeDeclaration, ctx, null);
         return;
-      case ts.SyntaxKind.ClassDeclaration:
-      case ts.SyntaxKind.ClassExpression:
+      case SK.ClassDeclaration:
+      case SK.ClassExpression:
         return this.classLike(node as ts.ClassLikeDeclaration, ctx);
-      case ts.SyntaxKind.CallExpression:
-      case ts.SyntaxKind.NewExpression:
+      case SK.CallExpression:
+      case SK.NewExpression:
         return this.call(node as ts.CallExpression | ts.NewExpression, ctx);
-      case ts.SyntaxKind.PropertyAccessExpression:
-      case ts.SyntaxKind.ElementAccessExpression:
+      case SK.PropertyAccessExpression:
+      case SK.ElementAccessExpression:
         return this.ref(node as ts.Expression, ctx);
-      case ts.SyntaxKind.BinaryExpression:
+      case SK.BinaryExpression:
         return this.binary(node as ts.BinaryExpression, ctx);
-      case ts.SyntaxKind.PrefixUnaryExpression:
-      case ts.SyntaxKind.PostfixUnaryExpression: {
+      case SK.PrefixUnaryExpression:
+      case SK.PostfixUnaryExpression: {
         const u = node as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression;
-        if (u.operator === ts.SyntaxKind.PlusPlusToken || u.operator === ts.SyntaxKind.MinusMinusToken) return this.write(u.operand, null, 'update', node, ctx);
+        if (u.operator === SK.PlusPlusToken || u.operator === SK.MinusMinusToken) return this.write(u.operand, null, 'update', node, ctx);
         return this.children(node, ctx);
       }
-      case ts.SyntaxKind.DeleteExpression:
+      case SK.DeleteExpression:
         return this.write((node as ts.DeleteExpression).expression, null, 'delete', node, ctx);
-      case ts.SyntaxKind.IfStatement:
+      case SK.IfStatement:
         return this.ifStatement(node as ts.IfStatement, ctx);
-      case ts.SyntaxKind.ConditionalExpression: {
+      case SK.ConditionalExpression: {
         const c = node as ts.ConditionalExpression;
         this.visit(c.condition, ctx);
         this.visit(c.whenTrue, { ...ctx, guarded: ctx.guarded || this.impliesMain(c.condition) });
         this.visit(c.whenFalse, { ...ctx, guarded: ctx.guarded || this.falseImpliesMain(c.condition) });
         return;
       }
-      case ts.SyntaxKind.Block:
-      case ts.SyntaxKind.ModuleBlock:
+      case SK.Block:
+      case SK.ModuleBlock:
         return this.statements((node as ts.Block).statements, ctx, false);
-      case ts.SyntaxKind.CaseClause:
-      case ts.SyntaxKind.DefaultClause: {
+      case SK.CaseClause:
+      case SK.DefaultClause: {
         const clause = node as ts.CaseClause | ts.DefaultClause;
         if (ts.isCaseClause(clause)) this.visit(clause.expression, ctx);
         return this.statements(clause.statements, ctx, false);
@@ -208,7 +252,7 @@ class Walker {
     });
     for (const p of node.parameters) if (p.initializer) this.visit(p.initializer, ctx);
     if (body) {
-      const inner: Ctx = { scope: id, moduleLevel: false, guarded: false, stmt: null, soleSpan: null, depth: ctx.depth + 1 };
+      const inner: Ctx = { scope: id, moduleLevel: false, guarded: false, stmt: null, soleSpan: null };
       if (ts.isBlock(body)) this.statements(body.statements, inner, false);
       else this.visit(body, inner);
     }
@@ -233,7 +277,7 @@ class Walker {
     for (const m of node.members) {
       if (ts.isPropertyDeclaration(m)) {
         if (!m.initializer) continue;
-        const isStatic = !!m.modifiers?.some((mod) => mod.kind === ts.SyntaxKind.StaticKeyword);
+        const isStatic = !!m.modifiers?.some((mod) => mod.kind === SK.StaticKeyword);
         // static initializers run when the class is defined; instance ones in the constructor
         this.visit(m.initializer, isStatic ? classCtx : { ...classCtx, moduleLevel: false, guarded: false });
       } else if (ts.isClassStaticBlockDeclaration(m)) {
@@ -290,26 +334,26 @@ class Walker {
         this.visit(n.argumentExpression, ctx);
         n = n.expression;
       } else if (ts.isParenthesizedExpression(n) || ts.isNonNullExpression(n) || ts.isAsExpression(n) || ts.isSatisfiesExpression(n)) n = n.expression;
-      else if (ts.isIdentifier(n) || n.kind === ts.SyntaxKind.ThisKeyword || ts.isMetaProperty(n)) return;
+      else if (ts.isIdentifier(n) || n.kind === SK.ThisKeyword || ts.isMetaProperty(n)) return;
       else return this.visit(n, ctx);
     }
   }
 
   private binary(node: ts.BinaryExpression, ctx: Ctx): void {
     const op = node.operatorToken.kind;
-    if (op >= ts.SyntaxKind.FirstAssignment && op <= ts.SyntaxKind.LastAssignment) {
+    if (op >= SK.FirstAssignment && op <= SK.LastAssignment) {
       const left = skipOuter(node.left);
       if (ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) {
-        return this.write(left, op === ts.SyntaxKind.EqualsToken ? node.right : null, op === ts.SyntaxKind.EqualsToken ? 'assign' : 'update', node, ctx, node.right);
+        return this.write(left, op === SK.EqualsToken ? node.right : null, op === SK.EqualsToken ? 'assign' : 'update', node, ctx, node.right);
       }
-      if (ts.isIdentifier(left) && op === ts.SyntaxKind.EqualsToken) {
+      if (ts.isIdentifier(left) && op === SK.EqualsToken) {
         this.facts.bindings.push({ exec: execOf(ctx), name: left.text, value: this.valueOf(node.right), span: this.span(left) });
       }
       return this.children(node, ctx);
     }
     // `require.main === module && app.run()`
-    if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) {
-      const guards = op === ts.SyntaxKind.AmpersandAmpersandToken ? this.impliesMain(node.left) : this.falseImpliesMain(node.left);
+    if (op === SK.AmpersandAmpersandToken || op === SK.BarBarToken) {
+      const guards = op === SK.AmpersandAmpersandToken ? this.impliesMain(node.left) : this.falseImpliesMain(node.left);
       this.visit(node.left, ctx);
       this.visit(node.right, { ...ctx, guarded: ctx.guarded || guards });
       return;
@@ -353,8 +397,8 @@ class Walker {
     const spans: Span[] = [];
     let n: ts.Expression = node;
     for (let guard = 0; guard < MAX_DEPTH; guard++) {
-      if (ts.isIdentifier(n) || n.kind === ts.SyntaxKind.ThisKeyword || ts.isMetaProperty(n)) {
-        path.push(ts.isMetaProperty(n) ? 'import.meta' : n.kind === ts.SyntaxKind.ThisKeyword ? 'this' : (n as ts.Identifier).text);
+      if (ts.isIdentifier(n) || n.kind === SK.ThisKeyword || ts.isMetaProperty(n)) {
+        path.push(ts.isMetaProperty(n) ? 'import.meta' : n.kind === SK.ThisKeyword ? 'this' : (n as ts.Identifier).text);
         spans.push(this.span(n));
         return { path: path.reverse(), spans: spans.reverse() };
       }
@@ -384,47 +428,47 @@ class Walker {
     const s = this.span(n);
     if (depth > 20) return { kind: 'other', span: s };
     switch (n.kind) {
-      case ts.SyntaxKind.Identifier:
-      case ts.SyntaxKind.PropertyAccessExpression:
-      case ts.SyntaxKind.ElementAccessExpression:
-      case ts.SyntaxKind.ThisKeyword: {
+      case SK.Identifier:
+      case SK.PropertyAccessExpression:
+      case SK.ElementAccessExpression:
+      case SK.ThisKeyword: {
         if (ts.isIdentifier(n) && n.text === 'undefined') return { kind: 'literal', type: 'undefined', span: s };
         const chain = this.pathOf(n);
         return chain ? { kind: 'path', path: chain.path, spans: chain.spans, span: s } : { kind: 'other', span: s };
       }
-      case ts.SyntaxKind.CallExpression:
-      case ts.SyntaxKind.NewExpression: {
+      case SK.CallExpression:
+      case SK.NewExpression: {
         const c = n as ts.CallExpression | ts.NewExpression;
         const chain = this.pathOf(c.expression);
         const args = (c.arguments ?? []).map((a) => (ts.isSpreadElement(a) ? ({ kind: 'other', span: this.span(a) } as Value) : this.valueOf(a, depth + 1)));
         return { kind: 'call', callee: chain?.path ?? [], calleeSpans: chain?.spans ?? [], isNew: ts.isNewExpression(c), args, keywords: [], span: s };
       }
-      case ts.SyntaxKind.NumericLiteral:
+      case SK.NumericLiteral:
         return { kind: 'literal', type: 'number', span: s };
-      case ts.SyntaxKind.BigIntLiteral:
+      case SK.BigIntLiteral:
         return { kind: 'literal', type: 'bigint', span: s };
-      case ts.SyntaxKind.StringLiteral:
-      case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+      case SK.StringLiteral:
+      case SK.NoSubstitutionTemplateLiteral:
         return { kind: 'literal', type: 'string', span: s, text: (n as ts.StringLiteral).text };
-      case ts.SyntaxKind.TemplateExpression:
+      case SK.TemplateExpression:
         return { kind: 'literal', type: 'string', span: s };
-      case ts.SyntaxKind.TrueKeyword:
-      case ts.SyntaxKind.FalseKeyword:
-        return { kind: 'literal', type: 'boolean', span: s, text: n.kind === ts.SyntaxKind.TrueKeyword ? 'true' : 'false' };
-      case ts.SyntaxKind.NullKeyword:
+      case SK.TrueKeyword:
+      case SK.FalseKeyword:
+        return { kind: 'literal', type: 'boolean', span: s, text: n.kind === SK.TrueKeyword ? 'true' : 'false' };
+      case SK.NullKeyword:
         return { kind: 'literal', type: 'null', span: s };
-      case ts.SyntaxKind.RegularExpressionLiteral:
+      case SK.RegularExpressionLiteral:
         return { kind: 'literal', type: 'RegExp', span: s };
-      case ts.SyntaxKind.ArrayLiteralExpression:
+      case SK.ArrayLiteralExpression:
         return { kind: 'literal', type: 'array', span: s };
-      case ts.SyntaxKind.ObjectLiteralExpression:
+      case SK.ObjectLiteralExpression:
         return { kind: 'literal', type: 'object', span: s, props: this.props(n as ts.ObjectLiteralExpression, depth) };
-      case ts.SyntaxKind.ArrowFunction:
-      case ts.SyntaxKind.FunctionExpression:
+      case SK.ArrowFunction:
+      case SK.FunctionExpression:
         return { kind: 'function', fn: s.start, span: s };
-      case ts.SyntaxKind.ClassExpression:
+      case SK.ClassExpression:
         return { kind: 'literal', type: 'class', span: s };
-      case ts.SyntaxKind.PrefixUnaryExpression: {
+      case SK.PrefixUnaryExpression: {
         const u = n as ts.PrefixUnaryExpression;
         return ts.isNumericLiteral(u.operand) ? { kind: 'literal', type: 'number', span: s } : { kind: 'other', span: s };
       }
@@ -518,7 +562,7 @@ function isModuleName(e: ts.Expression): boolean {
 }
 
 function isImportMeta(e: ts.Expression): boolean {
-  return ts.isMetaProperty(e) && e.keywordToken === ts.SyntaxKind.ImportKeyword && e.name.text === 'meta';
+  return ts.isMetaProperty(e) && e.keywordToken === SK.ImportKeyword && e.name.text === 'meta';
 }
 
 function mentions(e: ts.Node, test: (n: ts.Node) => boolean, depth = 0): boolean {
@@ -549,12 +593,12 @@ function isMainComparison(a: ts.Expression, b: ts.Expression): boolean {
 export function impliesMain(e: ts.Expression, guardNames: ReadonlySet<string>, depth = 0): boolean {
   if (depth > 50) return false;
   const n = skipOuter(e);
-  if (ts.isPrefixUnaryExpression(n) && n.operator === ts.SyntaxKind.ExclamationToken) return falseImpliesMain(n.operand, guardNames, depth + 1);
+  if (ts.isPrefixUnaryExpression(n) && n.operator === SK.ExclamationToken) return falseImpliesMain(n.operand, guardNames, depth + 1);
   if (ts.isBinaryExpression(n)) {
     const op = n.operatorToken.kind;
-    if (op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken) return isMainComparison(n.left, n.right);
-    if (op === ts.SyntaxKind.AmpersandAmpersandToken) return impliesMain(n.left, guardNames, depth + 1) || impliesMain(n.right, guardNames, depth + 1);
-    if (op === ts.SyntaxKind.BarBarToken) return impliesMain(n.left, guardNames, depth + 1) && impliesMain(n.right, guardNames, depth + 1);
+    if (op === SK.EqualsEqualsEqualsToken || op === SK.EqualsEqualsToken) return isMainComparison(n.left, n.right);
+    if (op === SK.AmpersandAmpersandToken) return impliesMain(n.left, guardNames, depth + 1) || impliesMain(n.right, guardNames, depth + 1);
+    if (op === SK.BarBarToken) return impliesMain(n.left, guardNames, depth + 1) && impliesMain(n.right, guardNames, depth + 1);
     return false;
   }
   // isMain(module), isMain(import.meta), wm.isMain(...), or isMain imported under another name
@@ -570,12 +614,12 @@ export function impliesMain(e: ts.Expression, guardNames: ReadonlySet<string>, d
 export function falseImpliesMain(e: ts.Expression, guardNames: ReadonlySet<string>, depth = 0): boolean {
   if (depth > 50) return false;
   const n = skipOuter(e);
-  if (ts.isPrefixUnaryExpression(n) && n.operator === ts.SyntaxKind.ExclamationToken) return impliesMain(n.operand, guardNames, depth + 1);
+  if (ts.isPrefixUnaryExpression(n) && n.operator === SK.ExclamationToken) return impliesMain(n.operand, guardNames, depth + 1);
   if (ts.isBinaryExpression(n)) {
     const op = n.operatorToken.kind;
-    if (op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken) return isMainComparison(n.left, n.right);
-    if (op === ts.SyntaxKind.BarBarToken) return falseImpliesMain(n.left, guardNames, depth + 1) || falseImpliesMain(n.right, guardNames, depth + 1);
-    if (op === ts.SyntaxKind.AmpersandAmpersandToken) return falseImpliesMain(n.left, guardNames, depth + 1) && falseImpliesMain(n.right, guardNames, depth + 1);
+    if (op === SK.ExclamationEqualsEqualsToken || op === SK.ExclamationEqualsToken) return isMainComparison(n.left, n.right);
+    if (op === SK.BarBarToken) return falseImpliesMain(n.left, guardNames, depth + 1) || falseImpliesMain(n.right, guardNames, depth + 1);
+    if (op === SK.AmpersandAmpersandToken) return falseImpliesMain(n.left, guardNames, depth + 1) && falseImpliesMain(n.right, guardNames, depth + 1);
   }
   return false;
 }

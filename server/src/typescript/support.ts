@@ -3,7 +3,7 @@ import ts from 'typescript';
 import type { Span } from '../analysis/model';
 import type { LanguageSupport, Snapshot, SyntaxState, TextChange } from '../language';
 import { typescriptDialect } from './dialect';
-import { extractTypeScript } from './extract';
+import { TypeScriptExtractor } from './extract';
 import { typescriptFixer } from './fixes';
 import { scriptKindFor, TypeScriptTree } from './parser';
 
@@ -22,6 +22,8 @@ export function createTypeScriptSupport(): LanguageSupport {
 }
 
 class TypeScriptSyntax implements SyntaxState {
+  private readonly extractor = new TypeScriptExtractor();
+
   constructor(private readonly tree: TypeScriptTree) {}
 
   edit(change: TextChange): void {
@@ -39,7 +41,7 @@ class TypeScriptSyntax implements SyntaxState {
     }
     return {
       sourceFile,
-      facts: extractTypeScript(sourceFile),
+      facts: this.extractor.extract(sourceFile),
       isComment: (offset) => isInComment(sourceFile, offset),
       hasMultilineString: (span) => hasMultilineTemplate(sourceFile, span),
     };
