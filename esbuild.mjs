@@ -15,6 +15,9 @@ const bundles = [
   { entry: 'server/src/server.ts', out: 'dist/server.js' },
   { entry: 'manager/src/cli/main.ts', out: 'dist/wm.js', banner: '#!/usr/bin/env node' },
   { entry: 'manager/src/worker/entry.ts', out: 'dist/wm-worker.js' },
+  // What an app without its own copy of worker-manager imports when run by dist/wm.js (cli/bundled-package.ts).
+  { entry: 'manager/src/index.ts', out: 'dist/worker-manager.js' },
+  { entry: 'manager/src/cli/esm-resolve-hook.mts', out: 'dist/wm-resolve.mjs', format: 'esm' },
 ].filter((b) => existsSync(b.entry));
 
 const common = {
@@ -43,6 +46,7 @@ const contexts = await Promise.all(
       entryPoints: [b.entry],
       outfile: b.out,
       external: b.external ?? [],
+      format: b.format ?? common.format,
       banner: b.banner ? { js: b.banner } : undefined,
     }),
   ),

@@ -82,4 +82,7 @@ export function runCli(argv: string[]): void {
   );
 }
 
-if (require.main === module) runCli(process.argv.slice(2));
+if (require.main === module) {
+  if (process.env.WM_BUNDLED === '1') (require('./bundled-package') as typeof import('./bundled-package')).provideBundledPackage(__dirname);
+  runCli(process.argv.slice(2));
+}

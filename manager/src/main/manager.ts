@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import * as os from 'node:os';
 import type { App } from '../app';
 import { DEFAULTS, misspelledEnvKeys, type Config } from '../config';
+import { getProcessGlobal, setProcessGlobal } from '../globals';
 import { serializeError, WorkerManagerError } from '../errors';
 import { locatorEnv, type AppLocator } from '../loader';
 import { log } from '../log';
@@ -44,8 +45,16 @@ export interface ManagerEvents {
 }
 
 export class WorkerManager extends EventEmitter<ManagerEvents> {
-  /** Ack threshold in units of 0.1 s (WM-4); set early, at module top level. Config THRESHOLD, when set, wins. */
-  static THRESHOLD = 300;
+  /**
+   * Ack threshold in units of 0.1 s (WM-4); set early, at module top level. Config THRESHOLD, when set, wins.
+   * One value per process, whichever copy of this package the app imported.
+   */
+  static get THRESHOLD(): number {
+    return getProcessGlobal<number>('threshold') ?? DEFAULTS.THRESHOLD;
+  }
+  static set THRESHOLD(units: number) {
+    setProcessGlobal('threshold', units);
+  }
 
   readonly config: Config;
   private readonly slots = new Map<string, WorkerProcess>();

@@ -14,7 +14,8 @@ export interface SharedContextGuard {
   refuseWrite(key: string): string | undefined;
 }
 
-const INTERNAL = Symbol('wm.sharedCtx.internal');
+// Registered, so the manager reads a context made by another copy of this package.
+const INTERNAL = Symbol.for('worker-manager.sharedCtx.internal');
 
 interface Internal {
   values: Map<string, unknown>;

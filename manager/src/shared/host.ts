@@ -4,6 +4,7 @@
  * Queue deliver each item once across processes that share no memory.
  */
 import { WorkerManagerError } from '../errors';
+import { processGlobal } from '../globals';
 
 /** Who asked: a process name, or 'main' for the manager's own calls. */
 export type Caller = string;
@@ -416,9 +417,7 @@ export class SharedHost {
   }
 }
 
-/** The manager process's host. Created on first use, so workers never hold one. */
-let processHost: SharedHost | undefined;
+/** The manager process's host (one per process, whichever copy of this package asks). Made on first use. */
 export function mainHost(): SharedHost {
-  processHost ??= new SharedHost();
-  return processHost;
+  return processGlobal('sharedHost', () => new SharedHost());
 }

@@ -4,6 +4,7 @@
  * (shared/host.ts); the workers get handles whose every call is one round trip to the manager. Timeouts are in
  * seconds, as in Python. Every method is async because every call may cross a process boundary.
  */
+import { getProcessGlobal, setProcessGlobal } from '../globals';
 import { log } from '../log';
 import type { SharedDescriptor } from '../protocol';
 import {
@@ -22,9 +23,8 @@ type Backend = (op: string, args: unknown[]) => Promise<unknown>;
 
 /** How a worker reaches the manager: set by the worker bootstrap. */
 export type SharedTransport = (id: number, op: string, args: unknown[]) => Promise<unknown>;
-let transport: SharedTransport | undefined;
 export function setSharedTransport(t: SharedTransport): void {
-  transport = t;
+  setProcessGlobal('sharedTransport', t);
 }
 
 const BRAND = Symbol.for('worker-manager.shared');
@@ -49,6 +49,7 @@ export abstract class SharedPrimitive {
     if (remote) {
       this[BRAND] = { type, id: remote.id };
       this.backend = (op, args) => {
+        const transport = getProcessGlobal<SharedTransport>('sharedTransport');
         if (!transport) return Promise.reject(new Error('This process has no link to the manager.'));
         return transport(remote.id, op, args);
       };

@@ -18,6 +18,7 @@ const kind = (process.env.WM_PROCESS_KIND ?? 'server') as ProcessKind;
 
 async function main(): Promise<void> {
   setLogProcessName(name);
+  if (process.env.WM_BUNDLED === '1') (require('../cli/bundled-package') as typeof import('../cli/bundled-package')).provideBundledPackage(__dirname);
   if (!process.send) {
     process.stderr.write('This is the worker manager\'s child entry point; start the app with `wm serve` or app.run().\n');
     process.exit(2);
