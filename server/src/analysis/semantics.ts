@@ -207,12 +207,8 @@ export class Semantics {
 
   /** The roles of the function a fact is in; empty when unknown (a plain helper nobody visibly registers or calls). */
   rolesOf(scope: number): ReadonlySet<Role> {
-    let current = scope;
-    // A class body or a method inherits nothing; a fact in a function uses that function's roles.
-    const fn = current === MODULE ? undefined : this.functions.get(current);
-    if (!fn) return EMPTY;
-    current = fn.id;
-    return this.roles.get(current) ?? EMPTY;
+    // Roles belong to the innermost function: a nested function or a class body does not inherit its parent's.
+    return (scope !== MODULE && this.roles.get(scope)) || EMPTY;
   }
 
   private addRole(fn: number | null, role: Role): boolean {

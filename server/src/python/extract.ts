@@ -12,7 +12,6 @@ import {
   type Exec,
   type Facts,
   type Param,
-  type Path,
   type Prop,
   type Span,
   type StatementRef,
@@ -240,16 +239,12 @@ class Walker {
 
   private assignment(node: Node, ctx: Ctx): void {
     const left = node.childForFieldName('left');
-    let right = node.childForFieldName('right');
-    // a = b = value: every target gets the innermost value
+    const right = node.childForFieldName('right');
+    // a = b = value: the inner assignment handles `b` (and the value); every target gets the innermost value.
     let value = right;
-    while (value && value.type === 'assignment') {
-      this.assignment(value, ctx);
-      value = value.childForFieldName('right');
-    }
+    while (value && value.type === 'assignment') value = value.childForFieldName('right');
     if (left) this.target(left, value, ctx, node);
-    if (right && right.type !== 'assignment') this.node(right, ctx);
-    right = null;
+    if (right) this.node(right, ctx);
   }
 
   private target(left: Node, value: Node | null, ctx: Ctx, whole: Node): void {
@@ -668,4 +663,3 @@ export function falseImpliesMain(node: Node, depth = 0): boolean {
   return false;
 }
 
-export type { Path };

@@ -16,10 +16,6 @@ const SK = ts.SyntaxKind;
 
 const TOP: Ctx = { scope: MODULE, moduleLevel: true, guarded: false, stmt: null, soleSpan: null };
 
-export function extractTypeScript(sf: ts.SourceFile): Facts {
-  return new TypeScriptExtractor().extract(sf);
-}
-
 /**
  * Extracts facts from a source file, reusing the facts of top-level statements whose text (with its leading
  * trivia) did not change since the last extraction, as the Python extractor does.
