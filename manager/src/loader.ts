@@ -5,10 +5,10 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { App } from './app';
 import { WorkerManagerError } from './errors';
 import { rememberNamespace } from './main/targets';
+import { loadModule } from './module-loading';
 
 /** Where a process finds the app again. Travels to children as WM_APP_* env vars. */
 export interface AppLocator {
@@ -47,7 +47,7 @@ export function parseTarget(target: string, cwd: string = process.cwd()): AppLoc
 export async function loadApp(locator: AppLocator): Promise<App> {
   let namespace: Record<string, unknown>;
   try {
-    namespace = (await import(pathToFileURL(locator.module).href)) as Record<string, unknown>;
+    namespace = await loadModule(locator.module);
   } catch (error) {
     if (isTypeScriptFile(locator.module) && error instanceof Error && /Unknown file extension/.test(error.message)) {
       throw new WorkerManagerError(

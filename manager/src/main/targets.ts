@@ -75,8 +75,7 @@ export async function loadProcessTarget(target: string): Promise<ProcessFunction
   const match = /^(.*):([A-Za-z_$][\w$]*)$/.exec(target);
   if (!match) throw new WorkerManagerError(`Bad process target "${target}".`);
   const [, file, exportName] = match;
-  const { pathToFileURL } = await import('node:url');
-  const namespace = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  const namespace = await (require('../module-loading') as typeof import('../module-loading')).loadModule(file);
   const cjs = namespace.default as Record<string, unknown> | undefined;
   const value = exportName === 'default' ? namespace.default : (namespace[exportName] ?? cjs?.[exportName]);
   if (typeof value !== 'function') {
