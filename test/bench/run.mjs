@@ -593,7 +593,14 @@ function jsonTable(json) {
 // ------------------------------------------------------------------ main
 
 mkdirSync(RESULTS, { recursive: true });
-const cleanup = () => pm2.kill();
+// PM2's daemon outlives us unless killed: on every way out, even a crash or an unsettled await.
+let cleaned = false;
+const cleanup = () => {
+  if (cleaned) return;
+  cleaned = true;
+  pm2.kill();
+};
+process.on('exit', cleanup);
 process.once('SIGINT', () => {
   cleanup();
   process.exit(130);

@@ -93,7 +93,7 @@ describe('chaos: SIGKILL random server workers under load', () => {
           `unexplained ${unexplained.length}; back to ${WORKERS} serving ${recoveredMs} ms after the last kill`,
       );
 
-      assert.ok(kills.length >= (LONG ? 60 : 6), `chaos happened: ${kills.length} kills`);
+      assert.ok(kills.length >= (LONG ? 40 : 4), `chaos happened: ${kills.length} kills`);
       assert.ok(ok.length > 1000, `load ran: ${ok.length} answered`);
       assert.deepEqual(
         unexplained.map((r) => ({ id: r.id, error: r.error, status: r.status, localPort: r.localPort })),
