@@ -1,6 +1,7 @@
 /** worker-manager: run a Node.js app as a main process plus many worker processes (modelled on Sanic's Worker Manager). */
 import type * as ManagerModule from './main/manager';
 import type * as ClientModule from './inspector/client';
+import { lazyClass } from './lazy';
 
 export { App, isMain, type RequestHandler, type ServerFactory, type InspectorCommand } from './app';
 export type { RunOptions } from './run';
@@ -18,41 +19,24 @@ export type { InspectorState, InspectorInfo, InspectorClientOptions, WatchOption
 
 /*
  * The manager and the inspector client load on first use: every worker imports this package for App and the
- * shared primitives, and should not pay for code only the main process or a tool runs. `export let` names them
- * for Node's ESM interop (import { WorkerManager } from 'worker-manager' still works); a getter fills them in.
+ * shared primitives, and should not pay for code only the main process or a tool runs.
  */
-function lazy<T>(name: string, load: () => T): void {
-  Object.defineProperty(exports, name, { enumerable: true, configurable: true, get: load });
-}
 const manager = () => require('./main/manager') as typeof ManagerModule;
 const client = () => require('./inspector/client') as typeof ClientModule;
 
-export let WorkerManager: typeof ManagerModule.WorkerManager;
+export const WorkerManager = lazyClass(() => manager().WorkerManager);
 export type WorkerManager = ManagerModule.WorkerManager;
-lazy('WorkerManager', () => manager().WorkerManager);
-
-export let InspectorClient: typeof ClientModule.InspectorClient;
+export const InspectorClient = lazyClass(() => client().InspectorClient);
 export type InspectorClient = ClientModule.InspectorClient;
-export let InspectorError: typeof ClientModule.InspectorError;
+export const InspectorError = lazyClass(() => client().InspectorError);
 export type InspectorError = ClientModule.InspectorError;
-export let InspectorUnreachableError: typeof ClientModule.InspectorUnreachableError;
+export const InspectorUnreachableError = lazyClass(() => client().InspectorUnreachableError);
 export type InspectorUnreachableError = ClientModule.InspectorUnreachableError;
-export let InspectorAuthError: typeof ClientModule.InspectorAuthError;
+export const InspectorAuthError = lazyClass(() => client().InspectorAuthError);
 export type InspectorAuthError = ClientModule.InspectorAuthError;
-export let InspectorHttpError: typeof ClientModule.InspectorHttpError;
+export const InspectorHttpError = lazyClass(() => client().InspectorHttpError);
 export type InspectorHttpError = ClientModule.InspectorHttpError;
-export let InspectorProtocolError: typeof ClientModule.InspectorProtocolError;
+export const InspectorProtocolError = lazyClass(() => client().InspectorProtocolError);
 export type InspectorProtocolError = ClientModule.InspectorProtocolError;
-export let InspectorUnsupportedError: typeof ClientModule.InspectorUnsupportedError;
+export const InspectorUnsupportedError = lazyClass(() => client().InspectorUnsupportedError);
 export type InspectorUnsupportedError = ClientModule.InspectorUnsupportedError;
-for (const name of [
-  'InspectorClient',
-  'InspectorError',
-  'InspectorUnreachableError',
-  'InspectorAuthError',
-  'InspectorHttpError',
-  'InspectorProtocolError',
-  'InspectorUnsupportedError',
-] as const) {
-  lazy(name, () => client()[name]);
-}

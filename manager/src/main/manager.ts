@@ -4,7 +4,6 @@
  * workers, answers the calls its processes make, and shuts everything down. Nothing else writes the table.
  */
 import { EventEmitter } from 'node:events';
-import * as os from 'node:os';
 import type { App } from '../app';
 import { DEFAULTS, misspelledEnvKeys, type Config } from '../config';
 import { getProcessGlobal, setProcessGlobal } from '../globals';
@@ -14,13 +13,16 @@ import { log } from '../log';
 import type { AppInfo, CallMap, CallMethod, ChildMessage, ManageOptions, ManageParams, RestartParams, SharedDescriptor } from '../protocol';
 import { describeSharedContext } from '../shared/context';
 import { mainHost } from '../shared/host';
-import { FINAL_STATES, RESTRICTED_STATE_KEYS, type ProcessRecord, type ProcessTable } from '../states';
+import { RESTRICTED_STATE_KEYS, type ProcessRecord, type ProcessTable } from '../states';
 import { childExecArgv, workerEntryPath } from './entry-path';
 import { describeExit, Incarnation, StartError, WorkerProcess, type StopMode } from './process';
+import { appInfo } from './info';
+import { planManagedProcesses } from './managed';
+import { restartTargets } from './restart-targets';
+import { ManagerSignals } from './signals';
 import { bindSharedSocket, type SharedSocket } from './socket';
-import { resolveProcessTarget, type ProcessFunction } from './targets';
-
-const VERSION: string = (require('../../package.json') as { version: string }).version;
+import { buildTable, TablePublisher } from './table';
+import type { ProcessFunction } from './targets';
 /** Scaled-down server workers stay listed as TERMINATED (as in Sanic), the newest this many. */
 const TERMINATED_KEPT = 8;
 
@@ -62,9 +64,24 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
   private phase: Phase = 'idle';
   private nextServerIndex = 0;
   private sharedDescriptors: Record<string, SharedDescriptor> = {};
-  private readonly subscribers = new Set<Incarnation>();
-  private tableSeq = 0;
-  private pushScheduled = false;
+  private readonly publisher = new TablePublisher(() => ({ table: this.table(), info: this.info() }));
+  private readonly signals = new ManagerSignals({
+    stop: () => {
+      if (this.phase === 'stopping') return false;
+      void this.shutdown(0);
+      return true;
+    },
+    force: () => {
+      this.forceStop();
+      this.socket?.close();
+      process.exit(1);
+    },
+    reload: () => {
+      if (this.phase !== 'running') return;
+      log.info('Received SIGHUP: reloading every server worker with zero downtime.');
+      void this.reload({ zeroDowntime: true }).catch((error) => log.error(String(error)));
+    },
+  });
   private readonly warned = new Set<string>();
   private scaleChain: Promise<unknown> = Promise.resolve();
   private readonly slotChains = new Map<string, Promise<unknown>>();
@@ -97,29 +114,11 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
 
   /** Every process's record, `WM-Main` first, then server workers by index, then the rest. */
   table(): ProcessTable {
-    const table: ProcessTable = { 'WM-Main': { pid: process.pid } };
-    const slots = [...this.slots.values()].filter((s) => s.tracked || !FINAL_STATES.has(s.state));
-    const servers = slots.filter((s) => s.isServer).sort((a, b) => a.index - b.index);
-    for (const slot of [...servers, ...slots.filter((s) => !s.isServer)]) table[slot.name] = { ...slot.record };
-    return table;
+    return buildTable(this.slots.values());
   }
 
   info(): AppInfo {
-    const servers = this.activeServers().length;
-    const info: AppInfo = {
-      app: this.app.name,
-      mode: `${this.options.dev ? 'debug' : 'production'}, w/ ${servers} worker${servers === 1 ? '' : 's'}`,
-      server: 'node:http',
-      node: process.version,
-      platform: `${os.type()}-${os.release()}-${process.arch}`,
-      packages: [`worker-manager==${VERSION}`],
-      extra: {
-        capabilities: ['restart', 'events', 'scale-down-drain', 'crash-recovery'],
-        commands: [...this.app.inspectorCommands.keys()],
-      },
-    };
-    if (this.options.dev) info['auto-reload'] = 'enabled';
-    return info;
+    return appInfo(this.app, this.activeServers().length, this.options.dev);
   }
 
   // ---------------------------------------------------------------- start-up
@@ -140,7 +139,7 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
       this.phase = 'stopped';
       throw error;
     }
-    this.installSignalHandlers();
+    this.signals.install();
 
     try {
       this.app.main.fillingSharedCtx = true;
@@ -294,8 +293,7 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
         }
         break;
       case 'subscribe':
-        this.subscribers.add(inc);
-        inc.send({ t: 'table', table: this.table(), info: this.info(), seq: this.tableSeq });
+        this.publisher.subscribe(inc);
         break;
       case 'call':
         void this.answer(slot, inc, message.id, message.method, message.params);
@@ -304,7 +302,7 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
   }
 
   private onExit(slot: WorkerProcess, inc: Incarnation): void {
-    this.subscribers.delete(inc);
+    this.publisher.unsubscribe(inc);
     mainHost().forget(callerId(inc));
     if (slot.retiring.delete(inc)) return;
     if (this.standby.get(slot) === inc) {
@@ -397,7 +395,7 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
     this.slots.delete(slot.name);
     this.slotChains.delete(slot.name);
     this.emit('change', slot.name, undefined);
-    this.schedulePush();
+    this.publisher.changed();
   }
 
   /** Runs `op` after whatever `slot` is already doing: one restart of a process at a time. */
@@ -418,18 +416,7 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
 
   private changed(slot: WorkerProcess): void {
     this.emit('change', slot.name, { ...slot.record });
-    this.schedulePush();
-  }
-
-  /** Sends the table to subscribers once per turn of the event loop, however many records changed in it. */
-  private schedulePush(): void {
-    if (this.pushScheduled || this.subscribers.size === 0) return;
-    this.pushScheduled = true;
-    setImmediate(() => {
-      this.pushScheduled = false;
-      const message = { t: 'table' as const, table: this.table(), info: this.info(), seq: ++this.tableSeq };
-      for (const inc of this.subscribers) inc.send(message);
-    });
+    this.publisher.changed();
   }
 
   // ---------------------------------------------------------------- calls from processes
@@ -507,40 +494,10 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
   /** Checks the order, starts it, and returns the names at once with a promise of completion. */
   private startRestart(params: RestartParams): { names: string[]; done: Promise<void> } {
     this.requireRunning('restart');
-    const slots = this.restartTargets(params);
+    const slots = restartTargets(this.slots, params);
     const zeroDowntime = Boolean(params.zeroDowntime);
     const done = Promise.all(slots.map((slot) => this.queueForSlot(slot, () => this.restartSlot(slot, zeroDowntime)))).then(() => undefined);
     return { names: slots.map((s) => s.name), done };
-  }
-
-  private restartTargets(params: RestartParams): WorkerProcess[] {
-    const names = (params.names ?? []).filter(Boolean);
-    if (params.allWorkers || names.length === 0) {
-      return [...this.slots.values()].filter((s) => s.transient && !s.retired);
-    }
-    const known = [...this.slots.keys()];
-    return names.map((name) => {
-      const slot = this.slots.get(name);
-      if (!slot) {
-        throw new WorkerManagerError(`No process named "${name}".`, `Known processes: ${known.join(', ')}.`);
-      }
-      if (!slot.restartable) {
-        throw new WorkerManagerError(
-          `${name} is not restartable.`,
-          slot.kind === 'custom' ? 'Manage it with { restartable: true } (or transient: true) to restart it by hand.' : undefined,
-        );
-      }
-      if (slot.isServer && slot.retired && !slot.record.crash_loop) {
-        throw new WorkerManagerError(`${name} was removed by a scale-down.`, 'Scale up to add server workers.');
-      }
-      if (slot.kind === 'custom' && !slot.transient && !FINAL_STATES.has(slot.state) && slot.state !== 'NONE') {
-        throw new WorkerManagerError(
-          `Cannot restart ${name}: it is a durable process in state ${slot.state}, and those restart only from a final state.`,
-          'Wait until it is COMPLETED or FAILED, or manage it with transient: true.',
-        );
-      }
-      return slot;
-    });
   }
 
   private async restartSlot(slot: WorkerProcess, zeroDowntime: boolean): Promise<void> {
@@ -635,41 +592,10 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
    * names (`WM-<name>-<i>`, one per worker).
    */
   manage(name: string, fn: ProcessFunction | string, kwargs: Record<string, unknown> = {}, options: ManageOptions = {}): string[] {
-    if (typeof name !== 'string' || name.trim() === '') throw new WorkerManagerError('manage() needs a process name.');
-    if (options.transient && options.restartable === false) {
-      throw new WorkerManagerError(
-        `manage("${name}"): a transient process is always restartable; transient: true with restartable: false is a contradiction.`,
-        'Drop restartable: false, or make the process durable (transient: false).',
-      );
-    }
-    const workers = options.workers ?? 1;
-    if (!Number.isInteger(workers) || workers < 1) throw new WorkerManagerError(`manage("${name}"): workers must be a whole number of at least 1.`);
     if (this.phase === 'stopping' || this.phase === 'stopped') throw new WorkerManagerError('The app is shutting down; no new process can start.');
-    const names = Array.from({ length: workers }, (_, i) => `WM-${name}-${i}`);
-    const taken = names.filter((n) => this.slots.has(n));
-    if (taken.length) {
-      throw new WorkerManagerError(`A process named ${taken.join(', ')} already exists.`, 'Give each managed process its own name.');
-    }
-    let kwargsJson: string;
-    try {
-      kwargsJson = JSON.stringify(kwargs ?? {});
-    } catch {
-      throw new WorkerManagerError(`manage("${name}"): kwargs must be plain JSON data to reach a fresh process.`);
-    }
-    const target = resolveProcessTarget(fn, name);
-    const transient = Boolean(options.transient);
-    const slots = names.map((processName) =>
-      this.addSlot({
-        name: processName,
-        kind: 'custom',
-        restartable: transient || Boolean(options.restartable),
-        transient,
-        tracked: options.tracked ?? true,
-        env: { WM_CUSTOM_TARGET: target, WM_CUSTOM_KWARGS: kwargsJson },
-      }),
-    );
-    if (this.phase === 'running') for (const slot of slots) this.queueForSlot(slot, async () => void (await this.spawn(slot).acked.catch(() => {})));
-    return names;
+    const slots = planManagedProcesses(name, fn, kwargs, options, (processName) => this.slots.has(processName)).map((o) => this.addSlot(o));
+    if (this.phase === 'running') for (const slot of slots) void this.queueForSlot(slot, async () => void (await this.spawn(slot).acked.catch(() => {})));
+    return slots.map((slot) => slot.name);
   }
 
   // ---------------------------------------------------------------- shutdown
@@ -707,7 +633,7 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
     }
     this.socket?.close();
     this.phase = 'stopped';
-    this.removeSignalHandlers();
+    this.signals.remove();
     this.finish(code);
     return code;
   }
@@ -716,37 +642,6 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
   forceStop(): void {
     for (const slot of this.slots.values()) for (const inc of slot.live()) inc.kill();
     for (const spare of this.standby.values()) spare.kill();
-  }
-
-  private signalCount = 0;
-  private readonly onSignal = (signal: NodeJS.Signals) => {
-    this.signalCount += 1;
-    if (this.signalCount === 1 && this.phase !== 'stopping') {
-      log.info(`Received ${signal}: stopping gracefully (again to force).`);
-      void this.shutdown(0);
-      return;
-    }
-    log.warn(`Received ${signal} again: killing every process now.`);
-    this.forceStop();
-    this.socket?.close();
-    process.exit(1);
-  };
-  private readonly onHangup = () => {
-    if (this.phase !== 'running') return;
-    log.info('Received SIGHUP: reloading every server worker with zero downtime.');
-    void this.reload({ zeroDowntime: true }).catch((error) => log.error(String(error)));
-  };
-
-  private installSignalHandlers(): void {
-    process.on('SIGINT', this.onSignal);
-    process.on('SIGTERM', this.onSignal);
-    process.on('SIGHUP', this.onHangup);
-  }
-
-  private removeSignalHandlers(): void {
-    process.off('SIGINT', this.onSignal);
-    process.off('SIGTERM', this.onSignal);
-    process.off('SIGHUP', this.onHangup);
   }
 
   private gracefulMs(): number {
