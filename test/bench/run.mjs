@@ -62,6 +62,13 @@ function bootstrapMedianCi(xs) {
   return [medians[Math.floor(0.025 * medians.length)], medians[Math.floor(0.975 * medians.length)]];
 }
 
+/** The commit measured, and whether the manager's sources differed from it (a shared checkout). */
+function gitInfo() {
+  const git = (...a) => spawnSync('git', a, { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() ?? '';
+  const dirty = git('status', '--porcelain', '--', 'manager/src').split('\n').filter(Boolean);
+  return { head: git('rev-parse', '--short', 'HEAD'), managerSourcesModified: dirty.map((l) => l.slice(3)) };
+}
+
 const pm2 = new Pm2();
 const results = {
   date: new Date().toISOString(),
@@ -74,6 +81,7 @@ const results = {
     autocannon: JSON.parse(readFileSync(join(ROOT, 'node_modules', 'autocannon', 'package.json'), 'utf8')).version,
     pm2: JSON.parse(readFileSync(join(ROOT, 'node_modules', 'pm2', 'package.json'), 'utf8')).version,
   },
+  commit: gitInfo(),
   parameters: P,
   loadAverage: { start: loadAverage() },
 };
@@ -455,7 +463,7 @@ function markdown(r) {
   L.push('');
   L.push(
     `Run of ${r.date} on ${r.machine.cpus} CPUs (${r.machine.model}), ${r.machine.memoryGb} GB, Node ${r.machine.node}, ${r.machine.platform}; ` +
-      `autocannon ${r.machine.autocannon}, PM2 ${r.machine.pm2}. 1-minute load average at start / end: ${r.loadAverage.start[0]} / ${r.loadAverage.end?.[0]} ` +
+      `autocannon ${r.machine.autocannon}, PM2 ${r.machine.pm2}. Commit ${r.commit.head}${r.commit.managerSourcesModified.length ? ` (manager sources modified in the working tree: ${r.commit.managerSourcesModified.join(', ')})` : ''}. 1-minute load average at start / end: ${r.loadAverage.start[0]} / ${r.loadAverage.end?.[0]} ` +
       '(a shared machine: other suites may run at the same time, so every figure is a median over interleaved repetitions, every peer measured in the same run).',
   );
   L.push('');
