@@ -16,6 +16,11 @@ describe('shutdown', () => {
     await new Promise((r) => setTimeout(r, 300));
     const t0 = Date.now();
     process.kill(app.pid, 'SIGTERM');
+    // While they finish, a new client is refused at once rather than left waiting for nobody.
+    await new Promise((r) => setTimeout(r, 300));
+    const t1 = Date.now();
+    await assert.rejects(request(app.url), /ECONNREFUSED/);
+    assert.ok(Date.now() - t1 < 500, 'refused without waiting');
     const results = await Promise.all(inFlight);
     for (const r of results) {
       assert.equal(r.status, 200);

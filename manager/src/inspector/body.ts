@@ -73,9 +73,11 @@ function readLimited(req: IncomingMessage, maxBody: number): Promise<Buffer> {
       cleanup();
       resolve(Buffer.concat(chunks));
     };
-    const onError = (error: Error) => {
+    const onError = (error: NodeJS.ErrnoException) => {
       cleanup();
-      reject(error);
+      // A client that gives up halfway through its body is the client's doing, not the inspector's failure.
+      const gaveUp = error.message === 'aborted' || error.code === 'ECONNRESET';
+      reject(gaveUp ? new HttpError(400, 'The client closed the connection before its body arrived.') : error);
     };
     const cleanup = () => {
       req.off('data', onData);

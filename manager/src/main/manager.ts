@@ -621,6 +621,9 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
       const spare = this.standby.get(slot);
       if (spare?.alive) exits.push(spare.stop(mode, timeoutMs));
     }
+    // Nobody will serve a new connection now: once the draining workers close their listeners too, the socket
+    // closes and new clients are refused at once instead of waiting in the queue to be reset at the end.
+    this.socket?.close();
     await Promise.all(exits);
   }
 

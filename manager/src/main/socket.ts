@@ -44,12 +44,17 @@ export async function bindSharedSocket(host: string, port: number, context: { st
     result.close();
     throw bindError('EADDRINUSE', host, port, context.startedByScript);
   }
+  let closed = false;
   return {
     handle: result,
     host,
     address,
     port: name.port ?? port,
-    close: () => result.close(),
+    close: () => {
+      if (closed) return;
+      closed = true;
+      result.close();
+    },
   };
 }
 
