@@ -19,6 +19,11 @@ CODE_SERVER_DIR=$RIG/code-server/node_modules/code-server
 T0=$SECONDS
 step() { echo "[install-rig +$((SECONDS - T0))s] $*"; }
 
+# Run from `npm test`, this script inherits the outer npm's environment. npm reads npm_config_* variables as
+# its own settings, so the nested installs below would report the outer npm's user agent ("node/v20"), which
+# code-server's postinstall takes for the Node it builds against, and refuse. They must start clean.
+while IFS= read -r var; do unset "$var"; done < <(compgen -e | grep -E '^(npm_|NODE$)')
+
 mkdir -p "$RIG/tmp"
 # One installer at a time: two test runs starting together must not both build code-server.
 exec 9>"$RIG/.install.lock"
