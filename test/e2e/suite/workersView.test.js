@@ -12,7 +12,9 @@ suite('the Workers view shows the launched app', () => {
     wm = await api();
   });
 
-  test('one app node with its info and ready count', () => {
+  test('one app node with its info and ready count', async () => {
+    // The view follows the app by polling until its watch has switched to the inspector's change stream.
+    await waitFor('the view to follow the change stream', () => /change stream/.test(treeView(wm.tree, shared.launched.appId)?.app.tooltip ?? ''), 5000);
     const view = treeView(wm.tree, shared.launched.appId);
     assert.ok(view, 'no app node');
     assert.strictEqual(view.app.label, 'hello');
