@@ -80,3 +80,26 @@ export function freshName(base: string, taken: ReadonlySet<string>): string {
   if (!taken.has(base)) return base;
   for (let i = 2; ; i++) if (!taken.has(`${base}_${i}`)) return `${base}_${i}`;
 }
+
+/**
+ * "Ignore this rule on this line": adds `code` to a suppression comment already on the line (`existing` finds
+ * it), or appends a new one (`comment(code)`). Null inside a multi-line string, where a comment cannot go.
+ */
+export function suppressOnLine(
+  code: string,
+  offset: number,
+  input: FixInput,
+  existing: RegExp,
+  comment: (code: string) => string,
+): TextEditSpan | null {
+  const { text } = input;
+  const start = lineStartOf(text, offset);
+  const end = lineEndOf(text, offset);
+  if (input.snapshot.hasMultilineString({ start, end })) return null;
+  const found = existing.exec(text.slice(start, end));
+  if (found && input.snapshot.isComment(start + found.index)) {
+    const at = start + found.index + found[0].length;
+    return { span: { start: at, end: at }, text: `, ${code}` };
+  }
+  return { span: { start: end, end }, text: comment(code) };
+}

@@ -2,8 +2,8 @@
 import type { Span } from '../analysis/model';
 import type { FixInput, Fixer, TextEditSpan } from '../language';
 import type { FixPlan } from '../rules/types';
-import { adjacentGroup, freshName, takeStatement, wrapLines } from '../statement-edits';
-import { blankLinesBefore, eolOf, indentAt, indentUnit, lineEndOf, lineStartOf, nextLineStart, skipBlankLines } from '../text';
+import { adjacentGroup, freshName, suppressOnLine, takeStatement, wrapLines } from '../statement-edits';
+import { blankLinesBefore, eolOf, indentAt, indentUnit, lineEndOf, nextLineStart, skipBlankLines } from '../text';
 
 const COMMENT = /^#/;
 const GUARD = 'if __name__ == "__main__":';
@@ -26,17 +26,7 @@ export const pythonFixer: Fixer = {
   },
 
   suppress(code: string, offset: number, input: FixInput): TextEditSpan | null {
-    const { text } = input;
-    const start = lineStartOf(text, offset);
-    const end = lineEndOf(text, offset);
-    if (input.snapshot.hasMultilineString({ start, end })) return null;
-    const line = text.slice(start, end);
-    const existing = /#\s*noqa:\s*[A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*/i.exec(line);
-    if (existing && input.snapshot.isComment(start + existing.index)) {
-      const at = start + existing.index + existing[0].length;
-      return { span: { start: at, end: at }, text: `, ${code}` };
-    }
-    return { span: { start: end, end }, text: `  # noqa: ${code}` };
+    return suppressOnLine(code, offset, input, /#\s*noqa:\s*[A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*/i, (c) => `  # noqa: ${c}`);
   },
 };
 

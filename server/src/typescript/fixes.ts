@@ -6,7 +6,7 @@ import ts from 'typescript';
 import { snakeToCamel } from '../analysis/dialect';
 import type { FixInput, Fixer, TextEditSpan } from '../language';
 import type { FixPlan } from '../rules/types';
-import { adjacentGroup, takeStatement, wrapLines } from '../statement-edits';
+import { adjacentGroup, suppressOnLine, takeStatement, wrapLines } from '../statement-edits';
 import { eolOf, indentAt, indentUnit, lineEndOf, lineStartOf, nextLineStart, startsLine } from '../text';
 import { PACKAGE } from './dialect';
 import type { TypeScriptSnapshot } from './support';
@@ -26,18 +26,8 @@ export const typescriptFixer: Fixer = {
   },
 
   suppress(code: string, offset: number, input: FixInput): TextEditSpan | null {
-    const { text } = input;
-    const start = lineStartOf(text, offset);
-    const end = lineEndOf(text, offset);
-    if (input.snapshot.hasMultilineString({ start, end })) return null;
-    const line = text.slice(start, end);
-    const existing = /\/\/\s*wm-ignore\s+WM-D\d+(?:\s*,\s*WM-D\d+)*/i.exec(line);
-    if (existing && input.snapshot.isComment(start + existing.index)) {
-      const at = start + existing.index + existing[0].length;
-      return { span: { start: at, end: at }, text: `, ${code}` };
-    }
-    // After a trailing block comment or code; a line comment would swallow anything after it, so it goes last.
-    return { span: { start: end, end }, text: ` // wm-ignore ${code}` };
+    // A trailing line comment would swallow anything after it, so the new one goes last on the line.
+    return suppressOnLine(code, offset, input, /\/\/\s*wm-ignore\s+WM-D\d+(?:\s*,\s*WM-D\d+)*/i, (c) => ` // wm-ignore ${c}`);
   },
 };
 
