@@ -100,3 +100,21 @@ describe('a worker told to stop by someone else', () => {
     }
   });
 });
+
+describe('a replacement waiting out its backoff', () => {
+  it('gives way at once to a restart asked for by name', async () => {
+    const app = await startWm(CONTROL, ['--workers', '2'], { env: { WM_RESTART_BACKOFF: '30', WM_RESTART_BACKOFF_MAX: '30', WM_MIN_UPTIME: '60' } });
+    try {
+      const before = await table(app.url);
+      process.kill(before['WM-Server-1-0'].pid, 'SIGKILL');
+      await app.waitFor(/WM-Server-1-0 \(pid \d+\) died unexpectedly \(killed by SIGKILL\); replacing it in 30\.0 s/);
+      await waitForTable(app.url, (t) => t['WM-Server-1-0'].state === 'IDLE', 'waiting out its backoff');
+      const t0 = Date.now();
+      assert.deepEqual((await get(`${app.url}/restart?names=WM-Server-1-0`)).json, ['WM-Server-1-0']);
+      await waitForTable(app.url, (t) => serving(t['WM-Server-1-0']), 'restarted now', 10_000);
+      assert.ok(Date.now() - t0 < 10_000, 'did not wait for the 30 s backoff');
+    } finally {
+      await app.stop();
+    }
+  });
+});

@@ -381,10 +381,7 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
     this.queueForSlot(slot, async () => {
       if (decision.delayMs > 0) {
         this.patch(slot, { state: 'IDLE' });
-        await new Promise<void>((resolve) => {
-          slot.pendingRespawn = setTimeout(resolve, decision.delayMs);
-        });
-        slot.pendingRespawn = undefined;
+        if (!(await slot.waitBackoff(decision.delayMs))) return; // a restart, scale-down or stop came first
       }
       if (this.phase !== 'running' || slot.retired) return;
       await this.spawn(slot).acked.catch(() => {});
@@ -496,7 +493,13 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
     this.requireRunning('restart');
     const slots = restartTargets(this.slots, params);
     const zeroDowntime = Boolean(params.zeroDowntime);
-    const done = Promise.all(slots.map((slot) => this.queueForSlot(slot, () => this.restartSlot(slot, zeroDowntime)))).then(() => undefined);
+    const done = Promise.all(
+      slots.map((slot) => {
+        // A replacement waiting out its crash backoff gives way to the restart asked for now.
+        slot.cancelBackoff();
+        return this.queueForSlot(slot, () => this.restartSlot(slot, zeroDowntime));
+      }),
+    ).then(() => undefined);
     return { names: slots.map((s) => s.name), done };
   }
 
@@ -506,10 +509,6 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
     if (slot.record.crash_loop) {
       slot.retired = false;
       this.patch(slot, { crash_loop: undefined });
-    }
-    if (slot.pendingRespawn) {
-      clearTimeout(slot.pendingRespawn);
-      slot.pendingRespawn = undefined;
     }
     const old = slot.current?.alive ? slot.current : undefined;
     this.patch(slot, { state: 'RESTARTING' });
@@ -569,7 +568,7 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
 
   private async retireSlot(slot: WorkerProcess): Promise<void> {
     slot.retired = true;
-    if (slot.pendingRespawn) clearTimeout(slot.pendingRespawn);
+    slot.cancelBackoff();
     this.patch(slot, { state: 'TERMINATED', serving: false });
     const inc = slot.current;
     if (inc?.alive) {
@@ -616,7 +615,7 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
     this.phase = 'stopping';
     const exits: Promise<unknown>[] = [];
     for (const slot of this.slots.values()) {
-      if (slot.pendingRespawn) clearTimeout(slot.pendingRespawn);
+      slot.cancelBackoff();
       for (const inc of slot.live()) exits.push(inc.stop(mode, timeoutMs));
       const spare = this.standby.get(slot);
       if (spare?.alive) exits.push(spare.stop(mode, timeoutMs));

@@ -192,8 +192,8 @@ export class WorkerProcess {
   readonly crashPolicy: CrashPolicy;
   /** Set once the slot is gone for good (scale-down, app shutdown, crash loop). */
   retired = false;
-  /** A replacement waiting out its backoff delay. */
-  pendingRespawn?: NodeJS.Timeout;
+  /** A replacement waiting out its backoff delay; cancelling it ends the wait with `false`. */
+  private backoff?: { timer: NodeJS.Timeout; resolve: (waited: boolean) => void };
 
   constructor(options: SlotOptions, config: Config) {
     this.name = options.name;
@@ -219,6 +219,27 @@ export class WorkerProcess {
   *live(): Iterable<Incarnation> {
     if (this.current?.alive) yield this.current;
     for (const inc of this.retiring) if (inc.alive) yield inc;
+  }
+
+  /** Waits `ms` before a replacement starts; resolves false if the wait was cancelled (restart, scale-down, stop). */
+  waitBackoff(ms: number): Promise<boolean> {
+    this.cancelBackoff();
+    return new Promise((resolve) => {
+      this.backoff = {
+        resolve,
+        timer: setTimeout(() => {
+          this.backoff = undefined;
+          resolve(true);
+        }, ms),
+      };
+    });
+  }
+
+  cancelBackoff(): void {
+    if (!this.backoff) return;
+    clearTimeout(this.backoff.timer);
+    this.backoff.resolve(false);
+    this.backoff = undefined;
   }
 
   /** Record keys for a new incarnation: the first start sets start_at, later ones restart_at. */
