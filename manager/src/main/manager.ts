@@ -66,11 +66,8 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
   private sharedDescriptors: Record<string, SharedDescriptor> = {};
   private readonly publisher = new TablePublisher(() => ({ table: this.table(), info: this.info() }));
   private readonly signals = new ManagerSignals({
-    stop: () => {
-      if (this.phase === 'stopping') return false;
-      void this.shutdown(0);
-      return true;
-    },
+    stopping: () => this.phase === 'stopping' || this.phase === 'stopped',
+    stop: () => void this.shutdown(0),
     force: () => {
       this.forceStop();
       this.socket?.close();

@@ -1,26 +1,26 @@
 /**
- * The manager's signals: SIGINT/SIGTERM stop the app gracefully, the same signal again kills everything at once,
- * SIGHUP reloads every server worker with zero downtime (as nginx and gunicorn do).
+ * The manager's signals: SIGINT/SIGTERM stop the app gracefully, a signal while it is already stopping kills
+ * everything at once, SIGHUP reloads every server worker with zero downtime (as nginx and gunicorn do).
  */
 import { log } from '../log';
 
 export interface SignalActions {
-  /** Graceful stop; returns false when a stop is already under way (the next signal then forces). */
-  stop(signal: NodeJS.Signals): boolean;
-  force(signal: NodeJS.Signals): void;
+  /** True once a stop is under way, whoever started it. */
+  stopping(): boolean;
+  stop(): void;
+  force(): void;
   reload(): void;
 }
 
 export class ManagerSignals {
-  private stopping = false;
   private readonly onStop = (signal: NodeJS.Signals) => {
-    if (!this.stopping && this.actions.stop(signal)) {
-      this.stopping = true;
+    if (!this.actions.stopping()) {
       log.info(`Received ${signal}: stopping gracefully (again to force).`);
+      this.actions.stop();
       return;
     }
-    log.warn(`Received ${signal} again: killing every process now.`);
-    this.actions.force(signal);
+    log.warn(`Received ${signal} while stopping: killing every process now.`);
+    this.actions.force();
   };
   private readonly onHangup = () => this.actions.reload();
 
