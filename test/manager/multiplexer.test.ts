@@ -9,6 +9,8 @@ describe('multiplexer', () => {
   it('knows itself, shows every process, and publishes custom state keys to the table', async () => {
     const app = await startWm(join(FIXTURES, 'control.js'), ['--workers', '1']);
     try {
+      // The worker's copy of the table follows the manager's over IPC; the manager sends the acks before it
+      // announces the app, so a worker that serves already knows it is ACKED.
       const me = (await get(app.url)).json;
       assert.equal(me.name, 'WM-Server-0-0');
       const state = (await get(`${app.url}/state?queue_depth=3`)).json;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { alive, descendants, FIXTURES, parsePrintedTable, request, startScript, startWm, until } from '../helpers/manager-process';
+import { waitForTable } from './workers-client';
 
 const CONTROL = join(FIXTURES, 'control.js');
 
@@ -32,7 +33,8 @@ describe('wm serve', () => {
   it('keeps the exact record keys and ISO dates of the spec', async () => {
     const app = await startWm(CONTROL, ['--workers', '2']);
     try {
-      const workers = JSON.parse((await request(`${app.url}/workers`)).body);
+      // app.m.workers follows the manager's table over IPC: wait for the worker's copy to show the acks.
+      const workers = await waitForTable(app.url, (t) => t['WM-Server-0-0']?.state === 'ACKED', 'the acks in the table');
       assert.deepEqual(Object.keys(workers['WM-Main']), ['pid']);
       const rec = workers['WM-Server-0-0'];
       assert.deepEqual(Object.keys(rec).sort(), ['pid', 'server', 'serving', 'start_at', 'starts', 'state']);
@@ -40,8 +42,8 @@ describe('wm serve', () => {
       assert.equal(rec.state, 'ACKED');
       assert.equal(rec.starts, 1);
       assert.equal(rec.serving, true);
-      assert.match(rec.start_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/);
-      assert.ok(Math.abs(Date.parse(rec.start_at) - Date.now()) < 60_000);
+      assert.match(String(rec.start_at), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/);
+      assert.ok(Math.abs(Date.parse(String(rec.start_at)) - Date.now()) < 60_000);
     } finally {
       await app.stop();
     }

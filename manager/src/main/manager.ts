@@ -162,6 +162,7 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
     }
     if (this.phase !== 'starting') return this.finished;
     this.phase = 'running';
+    this.publisher.flush();
     this.announce(Date.now() - started);
     this.emit('ready');
     return this.finished;

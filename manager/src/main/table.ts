@@ -38,10 +38,15 @@ export class TablePublisher {
     if (this.scheduled || this.subscribers.size === 0) return;
     this.scheduled = true;
     setImmediate(() => {
-      this.scheduled = false;
-      const message = this.message(++this.seq);
-      for (const inc of this.subscribers) inc.send(message);
+      if (this.scheduled) this.flush();
     });
+  }
+
+  /** Publishes now: before the app says it is ready, so that every worker's `app.m.workers` already shows it. */
+  flush(): void {
+    this.scheduled = false;
+    const message = this.message(++this.seq);
+    for (const inc of this.subscribers) inc.send(message);
   }
 
   private message(seq: number): MainMessage {
