@@ -40,9 +40,14 @@ ls -1dt "$RIG"/runs/*/ 2>/dev/null | tail -n +7 | xargs -r rm -rf
 # run_suite NAME TESTS_ENTRY [EXTENSION_DEV_PATH]: one code-server, one suite; returns its status.
 run_suite() {
   local name=$1 tests=$2 dev=${3:-}
-  local run status port group left
+  local run tmp status port group left
   run=$(mktemp -d "$RIG/runs/$(date +%Y%m%d-%H%M%S)-$name-XXXX")
-  mkdir -p "$run"/{home,tmp,shots,out,user-data/User,extensions}
+  mkdir -p "$run"/{home,shots,out,user-data/User,extensions}
+  # The run's TMPDIR holds Unix sockets (Chromium's SingletonSocket, code-server's IPC), whose paths may
+  # not exceed 107 bytes: under a deep checkout the run folder is too long for them, so the temp folder
+  # lives under /tmp (linked from the run folder for inspection) and is removed with the run.
+  tmp=$(mktemp -d /tmp/wm-e2e.XXXXXX)
+  ln -s "$tmp" "$run/tmp"
   cp -R "$ROOT/test/e2e/workspace" "$run/workspace"
   cat >"$run/user-data/User/settings.json" <<'JSON'
 {
@@ -60,7 +65,7 @@ run_suite() {
 }
 JSON
   if [ -n "${VSIX:-}" ]; then
-    HOME=$run/home XDG_CONFIG_HOME=$run/home/.config XDG_DATA_HOME=$run/home/.local/share TMPDIR=$run/tmp \
+    HOME=$run/home XDG_CONFIG_HOME=$run/home/.config XDG_DATA_HOME=$run/home/.local/share TMPDIR=$tmp \
       "$NODE24" "$CODE_SERVER" --user-data-dir "$run/user-data" --extensions-dir "$run/extensions" \
       --install-extension "$VSIX" >"$run/out/install-extension.log" 2>&1 \
       || { cat "$run/out/install-extension.log" >&2; return 1; }
@@ -73,7 +78,7 @@ JSON
   # them, so processes that escaped the group can be found once it is killed.
   (
     export HOME=$run/home XDG_CONFIG_HOME=$run/home/.config XDG_DATA_HOME=$run/home/.local/share
-    export XDG_CACHE_HOME=$run/home/.cache XDG_RUNTIME_DIR=$run/tmp TMPDIR=$run/tmp
+    export XDG_CACHE_HOME=$run/home/.cache XDG_RUNTIME_DIR=$tmp TMPDIR=$tmp
     export E2E_SHOTS_DIR=$run/shots E2E_OUT_DIR=$run/out E2E_REPO=$ROOT E2E_GREP=${WM_E2E_GREP:-}
     export E2E_EXTENSIONS_DIR=$run/extensions E2E_SUITE=$name
     exec env $(compgen -e | grep '^WM_E2E_' | sed 's/^/-u /') E2E_RUN_ID=$(basename "$run") setsid "$NODE24" "$CODE_SERVER" \
@@ -87,7 +92,7 @@ JSON
   for _ in $(seq 1 300); do curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
   if curl -sf -o /dev/null "http://127.0.0.1:$port/healthz"; then
     say "$name: code-server on $port (process group $group), run folder $run"
-    TMPDIR=$run/tmp node "$ROOT/test/e2e/harness/run-tests.js" --url "http://127.0.0.1:$port" --folder "$run/workspace" \
+    TMPDIR=$tmp node "$ROOT/test/e2e/harness/run-tests.js" --url "http://127.0.0.1:$port" --folder "$run/workspace" \
       ${dev:+--ext "$dev"} --tests "$tests" --shots "$run/shots" \
       --log "$run/out/workbench-$name.log" --timeout "${WM_E2E_TIMEOUT:-300}" --profile "$run/chromium-profile"
     status=$?
@@ -107,6 +112,7 @@ JSON
     kill -KILL $left 2>/dev/null
     [ "$status" = 0 ] && status=1
   fi
+  rm -rf "$tmp" "$run/tmp"
   mv "$run/out/code-server.log" "$run/out/code-server-$name.log"
   cp "$run"/shots/*.png "$run"/out/* "$ARTIFACTS"/ 2>/dev/null
   # The extension's own logs (output channels) from the extension host.
