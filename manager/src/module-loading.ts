@@ -7,6 +7,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+let beforeFirstImport: (() => void) | undefined;
+
+/**
+ * Runs `prepare` once, just before the first module is loaded with import(). For set-up that only ES modules
+ * need and that costs time in every process (loader hooks start a thread of their own).
+ */
+export function beforeImport(prepare: () => void): void {
+  beforeFirstImport = prepare;
+}
+
 export async function loadModule(file: string): Promise<Record<string, unknown>> {
   if (isCommonJs(file)) {
     try {
@@ -17,6 +27,9 @@ export async function loadModule(file: string): Promise<Record<string, unknown>>
       if ((error as NodeJS.ErrnoException).code !== 'ERR_REQUIRE_ESM') throw error;
     }
   }
+  const prepare = beforeFirstImport;
+  beforeFirstImport = undefined;
+  prepare?.();
   return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
 }
 

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { beforeImport } from '../module-loading';
 
 type Resolve = (request: string, parent: unknown, isMain: boolean, options: unknown) => string;
 
@@ -20,6 +21,7 @@ export function provideBundledPackage(bundleDir: string): void {
       throw error;
     }
   };
-  // ES modules resolve through loader hooks (Node 20.6+).
-  Module.register?.(pathToFileURL(join(bundleDir, 'wm-resolve.mjs')).href);
+  // ES modules resolve through loader hooks (Node 20.6+). Registering one starts the loader's thread (about
+  // 40 ms in every worker), so only when an ES module is about to be loaded.
+  beforeImport(() => Module.register?.(pathToFileURL(join(bundleDir, 'wm-resolve.mjs')).href));
 }
