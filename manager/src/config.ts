@@ -116,6 +116,7 @@ export const INTERNAL_ENV: ReadonlySet<string> = new Set([
   'WM_LOG_LEVEL',
   'WM_BUNDLED',
   'WM_CUSTOM_TARGET',
+  'WM_WARM',
 ]);
 
 export function createConfig(env: NodeJS.ProcessEnv = process.env): Config {

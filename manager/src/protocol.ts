@@ -82,6 +82,11 @@ export type ChildMessage =
 
 /** Manager -> child. */
 export type MainMessage =
+  /**
+   * To a warm process (forked before it had a role, see main/warm-start.ts), before anything else: the
+   * environment variables that differ from the ones it was forked with (null: unset), its name and kind among them.
+   */
+  | { t: 'become'; env: Record<string, string | null> }
   /** First message to every child: what it needs before it runs the app's listeners. */
   | { t: 'init'; sharedCtx: Record<string, SharedDescriptor>; table: ProcessTable }
   /** Server workers: serve on the socket sent as this message's handle, bound to `port`. */

@@ -1,6 +1,6 @@
 /** `wm serve <module>[:export]`: load the app in the main process, then run it under the manager. */
 import { parseArgs } from 'node:util';
-import type { ConfigKey } from '../config';
+import { DEFAULTS, type ConfigKey } from '../config';
 import { loadApp, parseTarget } from '../loader';
 import { runApp } from '../run';
 import { UsageError } from './main';
@@ -40,6 +40,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   const locator = parseTarget(positionals[0]);
   locator.factory = Boolean(values.factory);
+  if (!values['single-process']) prestartExpected(values);
 
   // While the CLI loads the module, an unguarded app.run() inside it must not start a second manager.
   (globalThis as Record<symbol, unknown>)[CLI_FLAG] = true;
@@ -64,6 +65,25 @@ export async function serveCommand(argv: string[]): Promise<number> {
   });
   return 0;
 }
+
+/**
+ * Forks the processes the app will most likely need (see main/warm-start.ts) so Node boots in them while this
+ * process loads the app. Only what the command line and WM_* env say is counted: a count the app's own config
+ * changes is still right, the manager forks the rest or discards the spare ones.
+ */
+function prestartExpected(values: { workers?: string; inspector?: boolean; dev?: boolean }): void {
+  const env = (key: ConfigKey) => process.env[`WM_${key}`];
+  const yes = (raw: string | undefined) => /^(true|1|yes|on)$/i.test(raw?.trim() ?? '');
+  const workers = Number(values.workers ?? env('WORKERS') ?? DEFAULTS.WORKERS);
+  if (!Number.isInteger(workers) || workers < 1 || workers > MAX_PRESTART) return;
+  const others = Number(values.inspector || yes(env('INSPECTOR'))) + Number(values.dev || yes(env('AUTO_RELOAD')));
+  const { prestart } = require('../main/warm-start') as typeof import('../main/warm-start.js');
+  const { workerEntryPath } = require('../main/entry-path') as typeof import('../main/entry-path.js');
+  prestart(workerEntryPath(), workers + others);
+}
+
+/** Past this many workers the machine is busy forking anyway; they start the usual way. */
+const MAX_PRESTART = 64;
 
 const FLAG_OF: Partial<Record<ConfigKey, string>> = { HOST: '--host', PORT: '--port', WORKERS: '--workers' };
 

@@ -15,6 +15,7 @@ import { describeSharedContext } from '../shared/context';
 import { mainHost } from '../shared/host';
 import { RESTRICTED_STATE_KEYS, type ProcessRecord, type ProcessTable } from '../states';
 import { childExecArgv, workerEntryPath } from './entry-path';
+import { discardWarm, takeWarm } from './warm-start';
 import { describeExit, Incarnation, StartError, WorkerProcess, type StopMode } from './process';
 import { appInfo } from './info';
 import { planManagedProcesses } from './managed';
@@ -151,10 +152,12 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
       if (this.options.dev) this.addSlot({ name: 'WM-Reloader-0', kind: 'reloader', restartable: false, transient: false, tracked: true });
       await this.app.listeners.run('mainProcessReady', this.app);
     } catch (error) {
+      discardWarm();
       return this.abortStart(undefined, error);
     }
 
     const acks = [...this.slots.values()].map((slot) => this.spawn(slot).acked.then(() => undefined, (error: Error) => Promise.reject(Object.assign(error, { slot }))));
+    discardWarm();
     try {
       await Promise.all(acks);
     } catch (error) {
@@ -231,12 +234,14 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
 
   /** Starts a new incarnation in `slot` and makes it current. */
   private spawn(slot: WorkerProcess): Incarnation {
-    const { execArgv, inspectPort } = childExecArgv();
+    const warm = takeWarm();
+    const { execArgv, inspectPort } = warm ? { execArgv: [], inspectPort: warm.inspectPort } : childExecArgv();
     const inc = new Incarnation(slot.name, slot.kind, {
       entry: this.entry,
       env: this.childEnv(slot),
       execArgv,
       thresholdMs: this.thresholdMs(),
+      warm,
     });
     slot.current = inc;
     this.patch(slot, {

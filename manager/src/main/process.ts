@@ -3,13 +3,14 @@
  * over time (Incarnation: one per start). During a zero-downtime restart a slot has a new incarnation serving
  * while the old one drains.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { deserializeError, WorkerManagerError } from '../errors';
 import type { ChildMessage, MainMessage, ProcessKind } from '../protocol';
 import { isoNow, type ProcessRecord, type ProcessStateName } from '../states';
 import { CrashPolicy } from './crash-policy';
 import type { Config } from '../config';
+import { envChanges, forkChild, type WarmProcess } from './warm-start';
 
 export type StopMode = 'handover' | 'shutdown';
 
@@ -37,6 +38,8 @@ export interface SpawnOptions {
   execArgv: string[];
   /** Ack threshold in ms. */
   thresholdMs: number;
+  /** A process forked ahead of time (see warm-start.ts) to adopt rather than forking one. */
+  warm?: WarmProcess;
 }
 
 /** One OS process of a slot. Emits 'message' (ChildMessage) for everything the manager handles. */
@@ -57,12 +60,12 @@ export class Incarnation extends EventEmitter {
     options: SpawnOptions,
   ) {
     super();
-    this.child = fork(options.entry, [], {
-      env: options.env,
-      execArgv: options.execArgv,
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    if (options.warm) {
+      this.child = options.warm.child;
+      this.send({ t: 'become', env: envChanges(options.warm.env, options.env) });
+    } else {
+      this.child = forkChild(options.entry, options.env, options.execArgv);
+    }
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
         this.exitInfo = { code, signal };

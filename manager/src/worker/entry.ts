@@ -13,25 +13,33 @@ import { primitiveFromDescriptor, setSharedTransport } from '../shared/primitive
 import { ManagerLink } from './link';
 import { ManagedMultiplexer } from './multiplexer';
 
-const name = process.env.WM_PROCESS_NAME ?? 'WM-Unknown';
-const kind = (process.env.WM_PROCESS_KIND ?? 'server') as ProcessKind;
-
 async function main(): Promise<void> {
-  setLogProcessName(name);
   if (process.env.WM_BUNDLED === '1') (require('../cli/bundled-package') as typeof import('../cli/bundled-package')).provideBundledPackage(__dirname);
   if (!process.send) {
     process.stderr.write('This is the worker manager\'s child entry point; start the app with `wm serve` or app.run().\n');
     process.exit(2);
   }
   const link = new ManagerLink();
-  // Ask for these before anything awaits: the manager sends them right after it starts this process.
+  // Ask for these before anything awaits: the manager sends them right after it starts (or adopts) this process.
+  const become = process.env.WM_WARM === '1' ? link.next('become') : undefined;
   const init = link.next('init');
-  const listen = kind === 'server' ? link.next('listen') : undefined;
-  link.send({ t: 'started' });
-  if (kind !== 'custom') {
-    // Ctrl-C reaches the whole process group; the manager decides how this process stops.
-    process.on('SIGINT', () => {});
+  const listen = link.next('listen');
+  // Ctrl-C reaches the whole process group; the manager decides how this process stops.
+  const ignoreSigint = (): void => {};
+  process.on('SIGINT', ignoreSigint);
+  if (become) {
+    // Forked ahead of time (main/warm-start.ts): wait to be given a role, and go if the manager goes first.
+    const leave = (): never => process.exit(0);
+    link.once('disconnect', leave);
+    applyEnv((await become).env);
+    link.off('disconnect', leave);
   }
+  const name = process.env.WM_PROCESS_NAME ?? 'WM-Unknown';
+  const kind = (process.env.WM_PROCESS_KIND ?? 'server') as ProcessKind;
+  setLogProcessName(name);
+  link.send({ t: 'started' });
+  // Custom processes get SIGINT the usual way (Sanic's contract: a long-running one stops on SIGINT/SIGTERM).
+  if (kind === 'custom') process.off('SIGINT', ignoreSigint);
 
   // Until the process is up, any error is a start-up failure the manager reports by name.
   let failed = false;
@@ -96,6 +104,13 @@ async function main(): Promise<void> {
   // Serving: from here an uncaught error crashes this process the usual Node way, and the manager replaces it.
   process.off('uncaughtException', onUncaught);
   process.off('unhandledRejection', onUncaught);
+}
+
+function applyEnv(changes: Record<string, string | null>): void {
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === null) delete process.env[key];
+    else process.env[key] = value;
+  }
 }
 
 function materialize(descriptors: Record<string, SharedDescriptor>): Record<string, unknown> {
