@@ -101,14 +101,30 @@ describe('inspector protocol', () => {
     }
   });
 
-  it('POST /scale without replicas, or not a whole number of at least 1, is 400 saying what to send (Sanic: 500)', async () => {
+  it('POST /scale without replicas, or not a whole number, is 400 saying what to send (Sanic: 500)', async () => {
     const before = Object.keys((await info()).workers);
-    for (const body of [undefined, {}, { replicas: 'abc' }, { replicas: 2.5 }, { replicas: true }, { replicas: null }, { replicas: 0 }, { replicas: -1 }]) {
-      assertError(await call(base, 'POST', '/scale', { body }), 400, /scale needs "replicas", a whole number of server workers of at least 1 .*e\.g\. \{"replicas": 4\}/);
+    for (const body of [undefined, {}, { replicas: 'abc' }, { replicas: 2.5 }, { replicas: true }, { replicas: null }]) {
+      assertError(await call(base, 'POST', '/scale', { body }), 400, /scale needs "replicas", a whole number of server workers .*e\.g\. \{"replicas": 4\}/);
     }
     assertError(await call(base, 'POST', '/scale', { body: { replicas: 2, extra: 1 } }), 400, /scale takes only "replicas"; got "extra"/);
     assertError(await call(base, 'POST', '/scale', { body: [3] }), 400, /must be a JSON object of keyword arguments/);
     assert.deepEqual(Object.keys((await info()).workers), before, 'nothing changed');
+  });
+
+  it('POST /scale with fewer than one replica scales to one, as Sanic does ("Scaling to 1")', async () => {
+    const watched = new Watched(client);
+    try {
+      const records = (s: { workers: object }) => Object.values(s.workers) as { server?: boolean; state?: string }[];
+      const servers = (s: { workers: object }) => records(s).filter((r) => r.server && r.state !== 'TERMINATED').length;
+      for (const replicas of [0, -3]) {
+        assert.equal(resultOf(await call(base, 'POST', '/scale', { body: { replicas } }), 'scale'), 'Scaling to 1');
+        await watched.waitFor((s) => servers(s) === 1, `one server worker after scale ${replicas}`);
+        assert.equal(resultOf(await call(base, 'POST', '/scale', { body: { replicas: 2 } }), 'scale'), 'Scaling to 2');
+        await watched.waitFor((s) => servers(s) === 2 && records(s).filter((r) => r.server && r.state === 'ACKED').length === 2, 'two again');
+      }
+    } finally {
+      watched.close();
+    }
   });
 
   it('POST /restart (ours) restarts named processes; unknown names are 404 naming the known ones', async () => {

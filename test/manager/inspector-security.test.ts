@@ -269,6 +269,69 @@ describe('inspector security: its port is taken', () => {
   });
 });
 
+describe('inspector restarts', () => {
+  it('a restart of the inspector clears the error its predecessor recorded', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    const app = await startWm(INSPECTED_APP, ['--workers', '1', '--inspector'], { env: { WM_INSPECTOR_HOST: '127.0.0.1', WM_INSPECTOR_PORT: String(port) } });
+    try {
+      assert.match(app.output(), /WM-Inspector-0\s+STARTED\s+\d+.*cannot listen on/, 'the first inspector recorded why it cannot listen');
+      await new Promise((resolve) => blocker.close(resolve));
+      // Restarted before its own retry: the new inspector binds at once, and the record it inherits is cleaned.
+      assert.equal((await request(`${app.url}/restart?name=WM-Inspector-0`)).status, 200);
+      const base = `http://127.0.0.1:${port}`;
+      let workers: any;
+      await until(async () => {
+        try {
+          workers = resultOf(await call(base, 'GET', '/'), 'info').workers;
+        } catch {
+          return false; // not bound yet
+        }
+        return workers['WM-Inspector-0'].starts === 2 && workers['WM-Inspector-0'].error === undefined;
+      }, 'the inspector up again without the old error', 10_000).catch(() => assert.fail(`record: ${JSON.stringify(workers?.['WM-Inspector-0'])}`));
+    } finally {
+      blocker.close();
+      await app.stop();
+    }
+  });
+
+  it('a zero-downtime restart of the inspector is shutdown-first: its port is never found taken by its old self', async () => {
+    // A fixed port: a restarted inspector binds INSPECTOR_PORT again, and 0 would be a new one each time.
+    const port = await freePort();
+    const app = await startInspected(['--workers', '1'], { env: { WM_INSPECTOR_PORT: String(port) } });
+    try {
+      const before = resultOf(await call(app.inspectorUrl, 'GET', '/'), 'info').workers['WM-Inspector-0'];
+      const answer = await call(app.inspectorUrl, 'POST', '/restart', { body: { names: ['WM-Inspector-0'], zero_downtime: true } });
+      assert.equal(answer.status, 200, answer.text);
+      let after: any;
+      await until(async () => {
+        try {
+          after = resultOf(await call(app.inspectorUrl, 'GET', '/'), 'info').workers['WM-Inspector-0'];
+          return after.pid !== before.pid && after.state === 'STARTED';
+        } catch {
+          return false; // between the old inspector's exit and the new one's bind
+        }
+      }, 'a new inspector on the same port', 10_000);
+      assert.equal(after.starts, 2);
+      assert.equal(after.error, undefined);
+      assert.doesNotMatch(app.output(), /cannot listen/);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 /** The status of a fresh `GET /events` (the stream is closed at once). */
 function streamStatus(port: number): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -81,11 +81,13 @@ export class ActionRegistry {
 
   private async scale(body: Kwargs): Promise<string> {
     allowOnly('scale', body, ['replicas'], '{"replicas": 4}');
-    const replicas = wholeNumber(body.replicas);
-    if (replicas === undefined || replicas < 1) {
+    const asked = wholeNumber(body.replicas);
+    if (asked === undefined) {
       const got = body.replicas === undefined ? 'no "replicas"' : `"replicas": ${JSON.stringify(body.replicas)}`;
-      throw new HttpError(400, `scale needs "replicas", a whole number of server workers of at least 1 (got ${got}); e.g. {"replicas": 4}. To stop the app, use shutdown.`);
+      throw new HttpError(400, `scale needs "replicas", a whole number of server workers (got ${got}); e.g. {"replicas": 4}. To stop the app, use shutdown.`);
     }
+    // As Sanic: fewer than one is one (an app always keeps a server worker; shutdown stops it).
+    const replicas = Math.max(1, asked);
     return managerCall(() => this.link.call('scale', { replicas }));
   }
 

@@ -89,7 +89,8 @@ class Listener {
     const shownHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
     const key = this.settings.apiKey ? ' (API key required)' : '';
     log.info(`Inspector listening on ${this.secure ? 'https' : 'http'}://${shownHost}:${bound}${key}`);
-    if (this.lastCode) this.setError(undefined);
+    // The record outlives a restart: an error a previous inspector recorded is cleared as well.
+    this.setError(undefined);
     this.lastCode = undefined;
   }
 

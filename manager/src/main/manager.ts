@@ -515,7 +515,9 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
     }
     const old = slot.current?.alive ? slot.current : undefined;
     this.patch(slot, { state: 'RESTARTING' });
-    if (zeroDowntime && old) {
+    // The inspector's port cannot be held by two processes at once (no SO_REUSEPORT in Node 20): its new self
+    // would only find the port taken. It restarts shutdown-first, which is all the overlap it can have.
+    if (zeroDowntime && old && slot.kind !== 'inspector') {
       this.standby.set(slot, old);
       const inc = this.spawn(slot);
       const ok = await inc.acked.then(() => true, () => false);

@@ -9,9 +9,14 @@ import { resolveProcessTarget, type ProcessFunction } from '../main/targets';
 import type { ManagerLink } from './link';
 
 export interface RestartOptions {
+  /** The processes to restart (Sanic's `name`: comma-separated names); default this process. */
+  names?: string | string[];
+  name?: string;
   allWorkers?: boolean;
   zeroDowntime?: boolean;
 }
+
+const RESTART_OPTION_KEYS = new Set(['names', 'name', 'allWorkers', 'zeroDowntime']);
 
 /** What `app.m` offers, in a managed process or in single-process mode. */
 export interface Multiplexer {
@@ -76,18 +81,27 @@ export class ManagedMultiplexer implements Multiplexer {
   }
 
   /**
-   * Restart: no argument restarts this process; a string of comma-separated names or an array restarts those;
+   * Restart: no argument restarts this process; a string of comma-separated names or an array (or `{ names }`) restarts those;
    * `{ allWorkers: true }` restarts every restartable process; `zeroDowntime` starts each replacement and waits
    * for its ack before stopping the old process. Resolves with the names restarted.
    */
   restart(names?: string | string[] | RestartOptions, options: RestartOptions = {}): Promise<string[]> {
-    let list: string[] | undefined;
-    if (typeof names === 'string') list = names.split(',').map((n) => n.trim()).filter(Boolean);
-    else if (Array.isArray(names)) list = names;
-    else if (names && typeof names === 'object') options = { ...names, ...options };
+    if (names && typeof names === 'object' && !Array.isArray(names)) options = { ...names, ...options };
+    else if (names !== undefined) options = { ...options, names };
+    const unknown = Object.keys(options).filter((key) => !RESTART_OPTION_KEYS.has(key));
+    if (unknown.length > 0) {
+      return Promise.reject(
+        new WorkerManagerError(
+          `app.m.restart() does not take ${unknown.map((k) => `"${k}"`).join(', ')}.`,
+          `Its options: ${[...RESTART_OPTION_KEYS].join(', ')}; e.g. app.m.restart({ names: ['WM-Server-0-0'], zeroDowntime: true }).`,
+        ),
+      );
+    }
+    const given = options.names ?? options.name;
+    const list = (typeof given === 'string' ? given.split(',') : (given ?? [])).map((n) => String(n).trim()).filter(Boolean);
     const params: RestartParams = { zeroDowntime: options.zeroDowntime ?? false };
     if (options.allWorkers) params.allWorkers = true;
-    else params.names = list && list.length > 0 ? list : [this.name];
+    else params.names = list.length > 0 ? list : [this.name];
     return this.link.call('restart', params);
   }
 
