@@ -75,6 +75,14 @@ describe('custom processes', () => {
       const dup = await get(`${app.url}/manage?name=Fly&fn=forever`);
       assert.equal(dup.status, 400);
       assert.match(dup.json.error, /A process named WM-Fly-0 already exists/);
+      // Failures reach the caller (Sanic only logs): a function its fresh process cannot find, a bad name.
+      const missing = await get(`${app.url}/manage-target?name=Missing&export=nosuch`);
+      assert.equal(missing.status, 400);
+      assert.match(missing.json.error, /WM-Missing-0 .*nosuch/);
+      await waitForTable(app.url, (x) => x['WM-Missing-0']?.state === 'FAILED', 'the process that could not start shows FAILED');
+      const badName = await get(`${app.url}/manage?name=${encodeURIComponent('Bad Name')}&fn=forever`);
+      assert.equal(badName.status, 400);
+      assert.match(badName.json.error, /manage\("Bad Name"\): a process name is letters, digits/);
       const anon = await get(`${app.url}/manage-anonymous`);
       assert.match(anon.json.error, /got an anonymous function, which a fresh process cannot find again/);
       assert.match(anon.json.hint, /Export it from its module/);

@@ -13,6 +13,13 @@ export function planManagedProcesses(
   exists: (processName: string) => boolean,
 ): SlotOptions[] {
   if (typeof name !== 'string' || name.trim() === '') throw new WorkerManagerError('manage() needs a process name.');
+  // Names travel in comma-separated lists (restart("a,b"), wm inspect restart a b) and in URLs.
+  if (!/^[A-Za-z0-9][\w.-]*$/.test(name)) {
+    throw new WorkerManagerError(
+      `manage(${JSON.stringify(name)}): a process name is letters, digits, "_", "-" and "." (starting with a letter or digit).`,
+      'For example manage("Mailer", ...), which runs as WM-Mailer-0.',
+    );
+  }
   if (options.transient && options.restartable === false) {
     throw new WorkerManagerError(
       `manage("${name}"): a transient process is always restartable; transient: true with restartable: false is a contradiction.`,

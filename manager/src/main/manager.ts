@@ -457,7 +457,10 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
         return null;
       case 'manage': {
         const p = params as ManageParams;
-        return this.manage(p.name, p.target, p.kwargs, p.options);
+        // On the fly (app.m.manage): answered once the new processes run, or with the first one's start error.
+        const slots = this.addManagedSlots(p.name, p.target, p.kwargs, p.options);
+        await this.startManaged(slots);
+        return slots.map((slot) => slot.name);
       }
       case 'shared': {
         const { id, op, args } = params as { id: number; op: string; args: unknown[] };
@@ -596,10 +599,26 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
    * names (`WM-<name>-<i>`, one per worker).
    */
   manage(name: string, fn: ProcessFunction | string, kwargs: Record<string, unknown> = {}, options: ManageOptions = {}): string[] {
-    if (this.phase === 'stopping' || this.phase === 'stopped') throw new WorkerManagerError('The app is shutting down; no new process can start.');
-    const slots = planManagedProcesses(name, fn, kwargs, options, (processName) => this.slots.has(processName)).map((o) => this.addSlot(o));
-    if (this.phase === 'running') for (const slot of slots) void this.queueForSlot(slot, async () => void (await this.spawn(slot).acked.catch(() => {})));
+    const slots = this.addManagedSlots(name, fn, kwargs, options);
+    void this.startManaged(slots).catch(() => {}); // a failure to start is logged and shows in the table
     return slots.map((slot) => slot.name);
+  }
+
+  private addManagedSlots(name: string, fn: ProcessFunction | string, kwargs: Record<string, unknown> = {}, options: ManageOptions = {}): WorkerProcess[] {
+    if (this.phase === 'stopping' || this.phase === 'stopped') throw new WorkerManagerError('The app is shutting down; no new process can start.');
+    return planManagedProcesses(name, fn, kwargs, options, (processName) => this.slots.has(processName)).map((o) => this.addSlot(o));
+  }
+
+  /** Starts processes added while the app runs (before that, run() starts them with the rest); resolves once each acked. */
+  private startManaged(slots: WorkerProcess[]): Promise<void> {
+    if (this.phase !== 'running') return Promise.resolve();
+    const started = slots.map(
+      (slot) =>
+        new Promise<void>((resolve, reject) => {
+          void this.queueForSlot(slot, () => this.spawn(slot).acked.then(resolve, (error: unknown) => reject(error)));
+        }),
+    );
+    return Promise.all(started).then(() => undefined);
   }
 
   // ---------------------------------------------------------------- shutdown
