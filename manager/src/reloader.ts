@@ -1,9 +1,11 @@
 /**
  * The auto-reloader (WM-11), `wm serve --dev`: a process of its own (WM-Reloader-0) that watches the app's files
- * and, after a quiet moment, asks the manager to reload: server workers are replaced with zero downtime, transient
+ * (its folder, and the folders of its own modules loaded from elsewhere) and, after a quiet moment, asks the
+ * manager to reload: server workers are replaced with zero downtime, transient
  * processes restart, durable ones are left alone.
  */
-import { dirname, extname, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { App } from './app';
 import { locatorFromEnv } from './loader';
 import { log } from './log';
@@ -17,6 +19,30 @@ export function isIgnoredPath(path: string): boolean {
   return /(^|[\\/])(node_modules|\.[^\\/]+)([\\/]|$)/.test(path);
 }
 
+/**
+ * Folders of the app's own modules outside `appDir`: those it loaded with require() (`../lib` in a monorepo, say),
+ * as Sanic watches the file of every loaded module. Dependencies and this package's own files are left out.
+ */
+export function loadedModuleDirs(appDir: string, loaded: Iterable<string>, ownRoot: string): string[] {
+  const inside = (dir: string, root: string) => dir === root || !relative(root, dir).startsWith('..');
+  const dirs = new Set<string>();
+  for (const file of loaded) {
+    if (!isAbsolute(file) || isIgnoredPath(file) || inside(file, ownRoot)) continue;
+    const dir = dirname(file);
+    if (!inside(dir, appDir)) dirs.add(dir);
+  }
+  // A folder inside another one already watched adds nothing.
+  return [...dirs].filter((dir) => ![...dirs].some((other) => other !== dir && inside(dir, other))).sort();
+}
+
+/** The folder of the package this file belongs to (worker-manager, or the extension that bundles it). */
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return from;
+  }
+}
+
 export async function runReloaderProcess(app: App, link: ManagerLink): Promise<void> {
   const { watch } = require('chokidar') as typeof import('chokidar');
   const appDir = dirname(locatorFromEnv().module);
@@ -25,7 +51,8 @@ export async function runReloaderProcess(app: App, link: ManagerLink): Promise<v
     .map((d) => d.trim())
     .filter(Boolean)
     .map((d) => resolve(d));
-  const roots = [appDir, ...extraDirs];
+  const moduleDirs = loadedModuleDirs(appDir, Object.keys(require.cache), packageRoot(__dirname));
+  const roots = [appDir, ...moduleDirs, ...extraDirs];
   const rootOf = (path: string) => roots.find((root) => path === root || !relative(root, path).startsWith('..')) ?? appDir;
   const relevant = (path: string) => {
     if (extraDirs.some((dir) => !relative(dir, path).startsWith('..'))) return true;
