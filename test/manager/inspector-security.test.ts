@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { InspectorClient, InspectorUnreachableError } from 'worker-manager';
@@ -223,6 +223,21 @@ describe('inspector security: settings that must stop the app', () => {
       await refuses({ WM_INSPECTOR_TLS_CERT: join(dir, 'junk.pem') }, /needs both INSPECTOR_TLS_CERT and INSPECTOR_TLS_KEY/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('listens on loopback only by default: reachable on 127.0.0.1, refused on the machine\'s other addresses', async () => {
+    const port = await freePort();
+    const app = await startWm(INSPECTED_APP, ['--workers', '1', '--inspector'], { env: { WM_INSPECTOR_HOST: undefined, WM_INSPECTOR_PORT: String(port) } });
+    try {
+      await app.waitFor(new RegExp(`Inspector listening on http://localhost:${port}`));
+      resultOf(await call(`http://127.0.0.1:${port}`, 'GET', '/'), 'info');
+      const outside = Object.values(networkInterfaces()).flat().filter((i) => i && !i.internal && i.family === 'IPv4').map((i) => i!.address);
+      for (const address of outside) {
+        await assert.rejects(call(`http://${address}:${port}`, 'GET', '/'), /ECONNREFUSED/, `${address}:${port} must not answer`);
+      }
+    } finally {
+      await app.stop();
     }
   });
 
