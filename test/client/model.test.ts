@@ -156,3 +156,19 @@ test('adding an app with a known id replaces it', () => {
   assert.equal(model.list().length, 1);
   assert.equal(model.get('a')?.name, 'renamed');
 });
+
+test('an endpoint no client can be made for (an unreadable CA file) is an unreachable app with the reason, not an exception', async () => {
+  const clock = new FakeClock();
+  const model = new WorkersModel((e) => {
+    if (e.ca) throw new Error(`Cannot read the CA certificate ${e.ca}`);
+    return new FakeInspector();
+  }, { clock, initialBackoffMs: 1000, maxBackoffMs: 8000 });
+  assert.doesNotThrow(() => model.add({ id: 'bad', name: 'remote', origin: 'configured', endpoint: { ...endpoint, tls: true, ca: '/nope.pem' } }));
+  model.add({ id: 'good', name: 'local', origin: 'configured', endpoint });
+  const bad = model.get('bad')!;
+  assert.equal(bad.status, 'unreachable');
+  assert.equal(bad.error, 'Cannot read the CA certificate /nope.pem');
+  assert.ok(bad.retryAt !== undefined, 'retried: the file may appear');
+  assert.equal(model.get('good')?.status, 'connecting', 'the other apps are followed as usual');
+  await assert.rejects(model.inspector('bad')!.reload(), /Cannot read the CA certificate/);
+});

@@ -71,6 +71,9 @@ test('the status bar sums live apps and reports the worst trouble', () => {
   assert.equal(statusSummary([{ label: 'ours', state: ours }]).trouble, 'crashLoop');
   const healthy = { ...ours, workers: { 'WM-Main': { pid: 1 }, 'WM-Server-0-0': { server: true, state: 'ACKED', pid: 2 } } };
   assert.deepEqual(statusSummary([{ label: 'h', state: healthy }]), { text: '1/1', trouble: undefined, lines: ['h: 1/1 ready'] });
+  // A custom process that failed is trouble too, though it is no server worker and not counted in ready/total.
+  const job = { ...healthy, workers: { ...healthy.workers, 'WM-Mailer-0': { server: false, state: 'FAILED', pid: 3 } } };
+  assert.deepEqual(statusSummary([{ label: 'h', state: job }]), { text: '1/1', trouble: 'failed', lines: ['h: 1/1 ready (WM-Mailer-0 FAILED)'] });
 });
 
 test('capabilities and runtime tell our inspector from Sanic\'s', () => {

@@ -109,7 +109,7 @@ export class WorkersModel {
     const entry: AppEntry = { ...spec, status: 'connecting' };
     const sub: Subscription = {
       entry,
-      inspector: this.createInspector(spec.endpoint),
+      inspector: this.inspectorFor(spec.endpoint),
       addedAt: this.clock.now(),
       everLive: false,
       attempts: 0,
@@ -119,6 +119,31 @@ export class WorkersModel {
     this.connect(sub);
     this.emit(undefined);
     return entry;
+  }
+
+  /**
+   * An endpoint the client cannot even be made for (an unreadable CA file, say) is an app that cannot be
+   * reached, shown with the reason and retried like any other: never an exception out of activation.
+   */
+  private inspectorFor(endpoint: InspectorEndpoint): Inspector {
+    try {
+      return this.createInspector(endpoint);
+    } catch (e) {
+      const error = e instanceof Error ? e : new Error(String(e));
+      const refuse = () => Promise.reject(error);
+      return {
+        info: refuse,
+        reload: refuse,
+        restart: refuse,
+        scale: refuse,
+        shutdown: refuse,
+        command: refuse,
+        watch: (_onState, opts) => {
+          opts?.onError?.(error);
+          return { close: () => {} };
+        },
+      };
+    }
   }
 
   remove(id: string, notify = true): void {

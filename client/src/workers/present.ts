@@ -116,13 +116,16 @@ export interface WorkerSummary {
   crashLoop: string[];
 }
 
-/** ready/total over server workers; FAILED and crash-looping workers are the trouble the status bar colours. */
+/**
+ * ready/total over server workers; FAILED processes (custom ones too: a job that failed) and crash-looping
+ * workers are the trouble the status bar colours.
+ */
 export function summarize(state: InspectorState): WorkerSummary {
   const summary: WorkerSummary = { ready: 0, total: 0, failed: [], crashLoop: [] };
   for (const [name, r] of Object.entries(state.workers)) {
     if (r.crash_loop) summary.crashLoop.push(name);
-    if (!r.server) continue;
     if (r.state === 'FAILED') summary.failed.push(name);
+    if (!r.server) continue;
     if (GONE.has(String(r.state))) continue;
     summary.total++;
     if (r.state === 'ACKED') summary.ready++;
