@@ -111,6 +111,15 @@ suite('stopping apps leaves no process behind', () => {
     await vscode.debug.stopDebugging(session);
     await new Promise((r) => setTimeout(r, 500));
     assert.ok(isAlive(pid), 'detaching leaves the worker running');
+    // Node keeps the worker's inspector open after a detach: attaching again reuses it.
+    const again = new Promise((r) => {
+      const sub = vscode.debug.onDidStartDebugSession((s) => !s.parentSession && s.name.includes(`pid ${pid}`) && (sub.dispose(), r(s)));
+    });
+    assert.strictEqual(await vscode.commands.executeCommand('workerManager.attachDebugger', node), true, 'a second attach to the same worker');
+    const second = await again;
+    assert.strictEqual(second.configuration.port, 9229);
+    await vscode.debug.stopDebugging(second);
+    await new Promise((r) => setTimeout(r, 300));
 
     const end = ended(wm, app.id);
     assert.strictEqual(await vscode.commands.executeCommand('workerManager.stopApp', treeView(wm.tree, app.id).node), true);
