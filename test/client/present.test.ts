@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import {
-  capabilities, customEntries, describeProcess, formatDuration, isMainProcess, lookOf, orderedProcesses, runtimeOf, statusSummary, summarize,
+  canAttachTo, capabilities, customEntries, describeProcess, formatDuration, isMainProcess, lookOf, orderedProcesses, runtimeOf, statusSummary, summarize,
 } from 'wm-vscode-client/out/workers/present';
 import type { InspectorState } from 'wm-vscode-client/out/workers/inspector';
 import sanicJson from './fixtures/sanic-info.json';
@@ -90,4 +90,14 @@ test('durations read like uptimes', () => {
   assert.equal(formatDuration(61_000), '1m 1s');
   assert.equal(formatDuration(3_600_000 + 120_000), '1h 2m');
   assert.equal(formatDuration(26 * 3_600_000), '1d 2h');
+});
+
+test('Attach Debugger is offered where it can work: not under Debug App, Python only with debugpy', () => {
+  const node = { status: 'live', state: ours };
+  assert.equal(canAttachTo(node, false), true);
+  assert.equal(canAttachTo({ ...node, launch: { debug: true, runtime: 'node' } }, true), false, 'its workers are child sessions already');
+  assert.equal(canAttachTo({ ...node, launch: { debug: false, runtime: 'node' } }, false), true, 'Run App: by pid or inspect port');
+  assert.equal(canAttachTo({ status: 'live', state: sanic }, false), false, 'a Sanic worker needs the Python Debugger extension');
+  assert.equal(canAttachTo({ status: 'live', state: sanic }, true), true);
+  assert.equal(canAttachTo({ ...node, status: 'unreachable' }, true), false);
 });

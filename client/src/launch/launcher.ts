@@ -20,6 +20,11 @@ export const DEBUG_TYPE = 'workerManager';
 /** Marks the debug configurations this extension produced, so their sessions are tied to their app. */
 export const LAUNCH_ID_KEY = '__workerManagerLaunchId';
 const DEBUGPY_EXTENSION = 'ms-python.debugpy';
+
+/** The Python Debugger extension, which Sanic apps are debugged (and their workers attached) through. */
+export function debugpyInstalled(): boolean {
+  return vscode.extensions.getExtension(DEBUGPY_EXTENSION) !== undefined;
+}
 /** A resolved launch whose debug session never starts (the debugger refused it) is dropped after this. */
 const SESSION_START_TIMEOUT_MS = 30_000;
 
@@ -88,7 +93,7 @@ export class Launcher implements vscode.Disposable {
       ...(args.length ? { args } : {}),
     };
     // A plain run, or a Sanic app without the Python debugger, runs in a terminal: no debug session at all.
-    if (!debug || (runtimeForFile(file) === 'python' && !vscode.extensions.getExtension(DEBUGPY_EXTENSION))) {
+    if (!debug || (runtimeForFile(file) === 'python' && !debugpyInstalled())) {
       const before = this.launches.size;
       await this.resolve(folder, { ...config, noDebug: !debug });
       return this.launches.size > before;
@@ -176,7 +181,7 @@ export class Launcher implements vscode.Disposable {
       const { target, cwd: appCwd } = sanicTarget(file, cwd, exportName ?? sanicAppVariable(source));
       const options: SanicLaunchOptions = { name: config.name, target, workers, dev, cwd: appCwd, python: config.python ?? pythonPath(folder), env, extraArgs: config.args };
       this.log.info(`launch ${file}: python -m sanic ${target}, inspector on ${endpoint.host}:${endpoint.port}`);
-      if (!noDebug && vscode.extensions.getExtension(DEBUGPY_EXTENSION)) {
+      if (!noDebug && debugpyInstalled()) {
         resolved = { ...(sanicDebugConfig(options) as vscode.DebugConfiguration), ...passThrough };
       } else {
         const hint = noDebug ? undefined

@@ -3,12 +3,12 @@
 // (and tests) skip the prompts: scale(node, replicas), shutdown(node, { confirmed: true }),
 // runCommand(node, name, argumentText).
 import * as vscode from 'vscode';
-import type { Launcher } from '../launch/launcher';
+import { debugpyInstalled, type Launcher } from '../launch/launcher';
 import { isLoopbackHost, openInspectorByPid } from '../launch/nodeInspect';
 import { SECTION } from '../settings';
 import { parseCommandArguments, validateReplicas } from './commandInput';
 import type { AppEntry, WorkersModel } from './model';
-import { advertisedCommands, formatValue, isMainProcess, orderedProcesses, runtimeOf } from './present';
+import { advertisedCommands, canAttachTo, capabilities, formatValue, isMainProcess, orderedProcesses, runtimeOf } from './present';
 import { appLabel, type WorkersNode } from './tree';
 
 type AppNode = Extract<WorkersNode, { kind: 'app' }>;
@@ -110,14 +110,14 @@ export class WorkerCommands {
   }
 
   private async restart(node: ProcessNode | undefined, zeroDowntime: boolean): Promise<unknown> {
-    const target = await this.process(node, (name) => !isMainProcess(name));
+    const target = await this.process(node, (name) => !isMainProcess(name), (a) => a.status === 'live' && capabilities(a.state).includes('restart'));
     if (!target) return undefined;
     return this.act(target.app, `${zeroDowntime ? 'Zero-downtime restart' : 'Restart'} of ${target.name}`,
       (i) => i.restart([target.name], { zeroDowntime }));
   }
 
   private async attach(node: ProcessNode | undefined): Promise<boolean> {
-    const target = await this.process(node, (_, pid) => pid !== undefined);
+    const target = await this.process(node, (_, pid) => pid !== undefined, (a) => canAttachTo(a, debugpyInstalled()));
     if (!target) return false;
     const { app, name } = target;
     const record = app.state?.workers[name];
@@ -219,12 +219,14 @@ export class WorkerCommands {
     return picked?.app;
   }
 
-  private async process(node: ProcessNode | undefined, filter: (name: string, pid?: number) => boolean): Promise<{ app: AppEntry; name: string } | undefined> {
+  /** The process a command acts on: the node it was invoked on, or one picked among the apps `appFilter` keeps. */
+  private async process(node: ProcessNode | undefined, filter: (name: string, pid?: number) => boolean,
+    appFilter?: (a: AppEntry) => boolean): Promise<{ app: AppEntry; name: string } | undefined> {
     if (node) {
       const app = this.model.get(node.appId);
       return app ? { app, name: node.name } : undefined;
     }
-    const app = await this.app(undefined);
+    const app = await this.app(undefined, appFilter);
     if (!app?.state) return undefined;
     const items = orderedProcesses(app.state.workers)
       .filter(([name, r]) => filter(name, r.pid))

@@ -1,7 +1,8 @@
 // Context keys for the `when` clauses in package.json (which palette commands make sense now).
 import * as vscode from 'vscode';
 import type { WorkersModel } from './model';
-import { capabilities } from './present';
+import { debugpyInstalled } from '../launch/launcher';
+import { canAttachTo, capabilities } from './present';
 
 export function trackContextKeys(model: WorkersModel): { dispose(): void } {
   let last = '';
@@ -12,6 +13,7 @@ export function trackContextKeys(model: WorkersModel): { dispose(): void } {
       'workerManager.hasApps': apps.length > 0,
       'workerManager.hasLiveApps': live.length > 0,
       'workerManager.canRestart': live.some((a) => capabilities(a.state).includes('restart')),
+      'workerManager.canAttach': live.some((a) => canAttachTo(a, debugpyInstalled())),
       'workerManager.hasLaunchedApps': apps.some((a) => a.origin === 'launched'),
     };
     const key = JSON.stringify(keys);

@@ -133,6 +133,15 @@ export function summarize(state: InspectorState): WorkerSummary {
   return summary;
 }
 
+/**
+ * Whether "Attach Debugger" can work on an app's workers: not under Debug App (its workers are child sessions
+ * already), and for Python only with the Python Debugger extension.
+ */
+export function canAttachTo(app: { status: string; launch?: { debug: boolean; runtime: string }; state?: InspectorState }, debugpyInstalled: boolean): boolean {
+  if (app.status !== 'live' || app.launch?.debug) return false;
+  return (app.launch?.runtime ?? runtimeOf(app.state)) !== 'python' || debugpyInstalled;
+}
+
 export function capabilities(state: InspectorState | undefined): string[] {
   const caps = state?.info?.extra?.capabilities;
   return Array.isArray(caps) ? caps.filter((c): c is string => typeof c === 'string') : [];

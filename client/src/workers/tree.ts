@@ -2,7 +2,8 @@
 // Reads the model only; every change of an app's state refreshes that app's subtree.
 import * as vscode from 'vscode';
 import type { AppEntry, WorkersModel } from './model';
-import { advertisedCommands, capabilities, describeProcess, formatDuration, orderedProcesses, runtimeOf, summarize } from './present';
+import { debugpyInstalled } from '../launch/launcher';
+import { advertisedCommands, canAttachTo, capabilities, describeProcess, formatDuration, orderedProcesses, runtimeOf, summarize } from './present';
 
 export type WorkersNode =
   | { kind: 'app'; appId: string }
@@ -111,7 +112,8 @@ export class WorkersTree implements vscode.TreeDataProvider<WorkersNode>, vscode
     tooltip.appendCodeblock(JSON.stringify(record, null, 2), 'json');
     item.tooltip = tooltip;
     const runtime = app.launch?.runtime ?? runtimeOf(app.state) ?? 'node';
-    item.contextValue = ['wmProcess', ...view.flags, runtime, app.status].join(' ');
+    const attachable = view.flags.includes('running') && canAttachTo(app, debugpyInstalled());
+    item.contextValue = ['wmProcess', ...view.flags, runtime, app.status, attachable ? 'attachable' : ''].filter(Boolean).join(' ');
     return item;
   }
 
