@@ -17,6 +17,7 @@ import { runInTerminal, type TerminalRun } from './terminalRun';
 import { substituteVariables } from './variables';
 
 export const DEBUG_TYPE = 'workerManager';
+const ENDED_STATES = new Set(['TERMINATED', 'FAILED', 'COMPLETED', 'JOINED']);
 /** Marks the debug configurations this extension produced, so their sessions are tied to their app. */
 export const LAUNCH_ID_KEY = '__workerManagerLaunchId';
 const DEBUGPY_EXTENSION = 'ms-python.debugpy';
@@ -73,7 +74,9 @@ export class Launcher implements vscode.Disposable {
     const track = model.onDidChange((appId) => {
       for (const launch of appId ? [this.launches.get(appId)] : this.launches.values()) {
         const workers = launch && model.get(launch.id)?.state?.workers;
-        if (launch && workers) launch.pids = Object.values(workers).flatMap((r) => (typeof r.pid === 'number' ? [r.pid] : []));
+        // Only processes the inspector last saw running: the pid of one that ended may belong to anything by now
+        // (where /proc cannot confirm a pid is still ours, this list is all the sweep goes by).
+        if (launch && workers) launch.pids = Object.values(workers).flatMap((r) => (typeof r.pid === 'number' && !ENDED_STATES.has(String(r.state)) ? [r.pid] : []));
       }
     });
     this.disposables.push(track);
