@@ -40,6 +40,8 @@ export class Semantics {
       else this.add(imp.exec.scope, imp.local, { kind: 'import', at: imp.span.start, module: imp.module, imported: imp.imported });
     }
     for (const b of facts.bindings) this.add(b.exec.scope, b.name, { kind: 'binding', at: b.span.start, value: b.value, exec: b.exec });
+    // Definitions of every kind (import, def, class, assignment) in source order: the nearest preceding one wins.
+    for (const names of this.scopes.values()) for (const list of names.values()) if (list.length > 1) list.sort((a, b) => a.at - b.at);
     this.libraryImported = facts.imports.some((i) => dialect.libraryModules.some((m) => i.module === m || i.module.startsWith(`${m}.`)));
     this.computeRoles();
   }
@@ -271,11 +273,18 @@ export class Semantics {
 
 const EMPTY: ReadonlySet<Role> = new Set();
 
+/**
+ * The definition a use at `at` sees, from definitions sorted by position: in its own scope the nearest one before
+ * it; from a nested function (which runs later, once the scope has run) the last one.
+ */
 function pick(entries: Entry[], sameScope: boolean, at: number): Entry {
   if (entries.length === 1) return entries[0];
   if (!sameScope) return entries[entries.length - 1];
   let best = entries[0];
-  for (const e of entries) if (e.at < at) best = e;
+  for (const e of entries) {
+    if (e.at >= at) break;
+    best = e;
+  }
   return best;
 }
 
