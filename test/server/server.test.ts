@@ -204,3 +204,24 @@ describe('hover, close, other languages', () => {
     assert.equal(offsetAt(big, 5, 0), big.indexOf('app.run'));
   });
 });
+
+describe('suppression comments', () => {
+  // Each of these took seconds (the comment's code list was matched with a backtracking pattern) and blocked the server.
+  const LONG = 100_000;
+  const cases: Array<[string, string, string, string[]]> = [
+    ['a noqa comment with a long tail', 'py', `from sanic import Sanic\napp = Sanic("x")\napp.run()  # noqa: x ${'a'.repeat(LONG)}\n`, ['WM-D1']],
+    ['a noqa code list with a long tail', 'py', `from sanic import Sanic\napp = Sanic("x")\napp.run()  # noqa: WM-D1 ${'E5'.repeat(LONG / 2)}x\n`, []],
+    ['blanks after wm-ignore', 'ts', `import { App } from 'worker-manager';\nconst app = new App('x');\napp.run(); // wm-ignore${' '.repeat(LONG)}x\n`, []],
+    ['many wm-ignore markers on one line', 'ts', `import { App } from 'worker-manager';\nconst app = new App('x');\napp.run(); ${'// wm-ignore WM-D2 '.repeat(LONG / 5)}\n`, ['WM-D1']],
+  ];
+  for (const [name, ext, text, expected] of cases) {
+    test(`${name} is read in bounded time`, async () => {
+      const s = await start();
+      const t0 = performance.now();
+      const ds = await s.openAndWait(uri(ext), ext === 'py' ? 'python' : 'typescript', text);
+      const took = performance.now() - t0;
+      assert.deepEqual(ds.map((d) => d.code), expected);
+      assert.ok(took < 1500, `answered in ${took.toFixed(0)} ms`);
+    });
+  }
+});

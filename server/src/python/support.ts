@@ -97,15 +97,60 @@ function multilineStringIn(tree: Tree, span: Span): boolean {
   }
 }
 
-const NOQA = /#\s*noqa\b(?::\s*([A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+|\s+[A-Z]+[A-Za-z0-9_-]*\d)*))?/gi;
+const NOQA = /#\s*noqa\b/gi;
 
-/** `# noqa` suppresses every rule on the line; `# noqa: WM-D1, WM-D2` those codes (ruff and flake8 syntax). */
+/**
+ * `# noqa` suppresses every rule on the line; `# noqa: WM-D1, WM-D2` those codes (ruff and flake8 syntax). The
+ * code list is read token by token, a bounded stretch of it, so a long comment costs linear time.
+ */
 function noqaCodes(line: string, lineStart: number, snapshot: Snapshot): string[] | undefined {
   let found: string[] | undefined;
+  let markers = 0;
   for (const m of line.matchAll(NOQA)) {
-    if (!snapshot.isComment(lineStart + (m.index ?? 0))) continue;
-    if (!m[1]) return [];
-    found = [...(found ?? []), ...m[1].split(/[\s,]+/).map((c) => c.toUpperCase())];
+    if (++markers > MAX_MARKERS) break;
+    const at = m.index ?? 0;
+    if (!snapshot.isComment(lineStart + at)) continue;
+    const from = at + m[0].length;
+    const codes = noqaList(line.slice(from, from + MAX_CODE_LIST));
+    if (!codes) return [];
+    (found ??= []).push(...codes);
   }
   return found;
+}
+
+/** Markers looked at per line, and how much of the comment after one is read for codes. */
+const MAX_MARKERS = 20;
+const MAX_CODE_LIST = 1000;
+
+const FIRST_CODE = /:\s*([A-Za-z0-9_-]+)/y;
+const NEXT_AFTER_COMMA = /\s*,\s*([A-Za-z0-9_-]+)/y;
+const NEXT_AFTER_SPACE = /\s+([A-Za-z0-9_-]+)/y;
+
+/** `: E501, WM-D1 WM-D4` → the codes; null when no list follows (`# noqa` alone). Prose after the codes is not one. */
+function noqaList(rest: string): string[] | null {
+  FIRST_CODE.lastIndex = 0;
+  const first = FIRST_CODE.exec(rest);
+  if (!first) return null;
+  const codes = [first[1].toUpperCase()];
+  let at = FIRST_CODE.lastIndex;
+  for (;;) {
+    NEXT_AFTER_COMMA.lastIndex = at;
+    let m = NEXT_AFTER_COMMA.exec(rest);
+    let end = NEXT_AFTER_COMMA.lastIndex;
+    if (!m) {
+      // Separated by blanks only, a word counts as a code if it looks like one (E501, WM-D1).
+      NEXT_AFTER_SPACE.lastIndex = at;
+      m = NEXT_AFTER_SPACE.exec(rest);
+      end = NEXT_AFTER_SPACE.lastIndex;
+      if (m && !looksLikeCode(m[1])) m = null;
+    }
+    if (!m) return codes;
+    codes.push(m[1].toUpperCase());
+    at = end;
+  }
+}
+
+function looksLikeCode(word: string): boolean {
+  const last = word.charCodeAt(word.length - 1);
+  return word.length >= 2 && /^[A-Za-z]/.test(word) && last >= 48 && last <= 57;
 }

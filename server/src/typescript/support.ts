@@ -119,17 +119,41 @@ function hasMultilineTemplate(sf: ts.SourceFile, span: Span): boolean {
 }
 
 const IGNORE = /(?:\/\/|\/\*)\s*wm-ignore(-next-line)?\b/g;
+/** Markers looked at per line, and how much of the comment after one is read for codes. */
+const MAX_MARKERS = 20;
+const MAX_CODE_LIST = 1000;
 
 /** `// wm-ignore` (every rule) or `// wm-ignore WM-D1, WM-D2`; with `-next-line` for the line below. */
 function ignoreCodes(line: string, lineStart: number, snapshot: Snapshot, nextLine: boolean): string[] | undefined {
   let found: string[] | undefined;
+  let markers = 0;
   for (const m of line.matchAll(IGNORE)) {
-    if (!!m[1] !== nextLine || !snapshot.isComment(lineStart + (m.index ?? 0))) continue;
-    // The codes right after the marker; anything after them (another comment, prose) is not a code list.
-    const list = /^\s*:?\s*(WM-D\d+(?:\s*,\s*WM-D\d+|\s+WM-D\d+)*)/i.exec(line.slice((m.index ?? 0) + m[0].length));
-    if (!list) return [];
-    const codes = list[1].split(/[\s,]+/).map((c) => c.toUpperCase());
-    found = [...(found ?? []), ...codes];
+    if (++markers > MAX_MARKERS) break;
+    const at = m.index ?? 0;
+    if (!!m[1] !== nextLine || !snapshot.isComment(lineStart + at)) continue;
+    const from = at + m[0].length;
+    const codes = ignoreList(line.slice(from, from + MAX_CODE_LIST));
+    if (!codes) return [];
+    (found ??= []).push(...codes);
   }
   return found;
+}
+
+// Sticky, and with no two blank runs side by side, so a long comment is read in linear time.
+const FIRST_CODE = /\s*(?::\s*)?(WM-D\d+)/iy;
+const NEXT_CODE = /(?:\s*,\s*|\s+)(WM-D\d+)/iy;
+
+/** The codes right after the marker; anything after them (another comment, prose) is not a code list. */
+function ignoreList(rest: string): string[] | null {
+  FIRST_CODE.lastIndex = 0;
+  const first = FIRST_CODE.exec(rest);
+  if (!first) return null;
+  const codes = [first[1].toUpperCase()];
+  for (let at = FIRST_CODE.lastIndex; ; ) {
+    NEXT_CODE.lastIndex = at;
+    const m = NEXT_CODE.exec(rest);
+    if (!m) return codes;
+    codes.push(m[1].toUpperCase());
+    at = NEXT_CODE.lastIndex;
+  }
 }
