@@ -8,6 +8,7 @@ import { WorkerCommands } from './workers/commands';
 import { followConfiguredInspectors } from './workers/configured';
 import { trackContextKeys } from './workers/contextKeys';
 import { createInspector } from './workers/inspectorClient';
+import { InspectorKeys } from './workers/inspectorKeys';
 import { WorkersModel } from './workers/model';
 import { WorkersStatusBar } from './workers/statusBar';
 import { WorkersTree } from './workers/tree';
@@ -34,16 +35,17 @@ export function activate(context: vscode.ExtensionContext): WorkerManagerApi {
   tree.setVisible(view.visible);
   const statusBar = new WorkersStatusBar(model);
   const launcher = new Launcher(model, log, context.extensionPath);
+  const keys = new InspectorKeys(context.secrets);
   const languageServer = (languageServerStarted = startLanguageServer(context, log));
 
   context.subscriptions.push(
     log, { dispose: () => model.dispose() }, tree, view, statusBar, launcher,
     view.onDidChangeVisibility((e) => tree.setVisible(e.visible)),
     trackContextKeys(model),
-    followConfiguredInspectors(model),
+    followConfiguredInspectors(model, keys),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new WorkerManagerDebugConfigurationProvider(launcher)),
     ...registerLaunchCommands(launcher),
-    ...new WorkerCommands(model, launcher, log).register(),
+    ...new WorkerCommands(model, launcher, log, keys).register(),
     vscode.commands.registerCommand('workerManager.showLog', () => log.show()),
     vscode.commands.registerCommand('workerManager.attachLanguageServer', async () => attachToLanguageServer(await languageServer)),
   );

@@ -12,10 +12,27 @@ function config(scope?: vscode.ConfigurationScope): vscode.WorkspaceConfiguratio
   return vscode.workspace.getConfiguration(SECTION, scope);
 }
 
-/** `workerManager.inspectors`, with items that lack a port dropped (the schema already warns about them). */
+/**
+ * `workerManager.inspectors` from every scope together (user, workspace, each folder): a list of places to
+ * look, where a workspace's own entries add to the user's rather than hide them (VS Code's plain `get` would
+ * return only the most specific list). Items that lack a port are dropped (the schema already warns about them).
+ */
 export function configuredInspectors(): ConfiguredInspector[] {
-  const raw = config().get<unknown[]>('inspectors', []);
-  return (Array.isArray(raw) ? raw : []).flatMap((item) => {
+  const inspected = config().inspect<unknown[]>('inspectors');
+  const values = [inspected?.globalValue, inspected?.workspaceValue];
+  for (const folder of vscode.workspace.workspaceFolders ?? []) values.push(config(folder).inspect<unknown[]>('inspectors')?.workspaceFolderValue);
+  const lists = values.flatMap((value) => (Array.isArray(value) ? value : []));
+  const seen = new Set<string>();
+  return parseInspectors(lists).filter((i) => {
+    const key = `${i.name}@${i.host}:${i.port}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function parseInspectors(raw: unknown[]): ConfiguredInspector[] {
+  return raw.flatMap((item) => {
     const o = (item ?? {}) as Record<string, unknown>;
     const port = Number(o.port);
     if (!Number.isInteger(port) || port <= 0) return [];

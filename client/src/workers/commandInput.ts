@@ -53,3 +53,11 @@ function splitWords(text: string): string[] {
   if (lastEnd !== -1) words.push(current);
   return words;
 }
+
+/** `host:port`, `[v6]:port`: the host as the client takes it (brackets off), or undefined. */
+export function parseAddress(text: string): { host: string; port: number } | undefined {
+  const m = /^\s*(?:\[([^\]\s]+)\]|([^\s:[\]]+)):(\d{1,5})\s*$/.exec(text);
+  if (!m) return undefined;
+  const port = Number(m[3]);
+  return port >= 1 && port <= 65535 ? { host: m[1] ?? m[2], port } : undefined;
+}

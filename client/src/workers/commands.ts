@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import { debugpyInstalled, type Launcher } from '../launch/launcher';
 import { isLoopbackHost, openInspectorByPid } from '../launch/nodeInspect';
 import { SECTION } from '../settings';
-import { parseCommandArguments, validateReplicas } from './commandInput';
+import { parseAddress, parseCommandArguments, validateReplicas } from './commandInput';
+import type { InspectorKeys } from './inspectorKeys';
 import type { AppEntry, WorkersModel } from './model';
 import { advertisedCommands, canAttachTo, capabilities, formatValue, isMainProcess, orderedProcesses, runtimeOf } from './present';
 import { appLabel, type WorkersNode } from './tree';
@@ -15,7 +16,12 @@ type AppNode = Extract<WorkersNode, { kind: 'app' }>;
 type ProcessNode = Extract<WorkersNode, { kind: 'process' }>;
 
 export class WorkerCommands {
-  constructor(private readonly model: WorkersModel, private readonly launcher: Launcher, private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly model: WorkersModel,
+    private readonly launcher: Launcher,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly keys: InspectorKeys,
+  ) {}
 
   register(): vscode.Disposable[] {
     const r = (id: string, fn: (...args: any[]) => unknown) => vscode.commands.registerCommand(`workerManager.${id}`, fn);
@@ -31,7 +37,7 @@ export class WorkerCommands {
       r('restartWorker', (node?: ProcessNode) => this.restart(node, false)),
       r('restartWorkerZeroDowntime', (node?: ProcessNode) => this.restart(node, true)),
       r('attachDebugger', (node?: ProcessNode) => this.attach(node)),
-      r('addInspector', () => this.addInspector()),
+      r('addInspector', (given?: Parameters<WorkerCommands['addInspector']>[0]) => this.addInspector(given)),
       r('removeInspector', (node?: AppNode) => this.removeInspector(node)),
     ];
   }
@@ -160,35 +166,63 @@ export class WorkerCommands {
     return vscode.debug.startDebugging(folder, config);
   }
 
-  private async addInspector(): Promise<void> {
-    const address = await vscode.window.showInputBox({
-      title: 'Connect to an inspector (1/2)',
+  /**
+   * "Connect to Inspector…": host:port, API key, transport (asked, or given as arguments by a script). The entry
+   * goes into the user's settings; its key into secret storage (the OS keychain), never into settings.json.
+   */
+  private async addInspector(given?: { address?: string; apiKey?: string; transport?: 'http' | 'https' | 'https-self-signed' }): Promise<void> {
+    const address = given?.address ?? await vscode.window.showInputBox({
+      title: 'Connect to an inspector (1/3)',
       prompt: 'host:port of the inspector',
       placeHolder: '127.0.0.1:6457',
-      validateInput: (v) => (/^[^\s:]+:\d{1,5}$/.test(v.trim()) ? undefined : 'host:port, e.g. 127.0.0.1:6457'),
+      validateInput: (v) => (parseAddress(v) ? undefined : 'host:port, e.g. 127.0.0.1:6457 or [::1]:6457'),
     });
-    if (!address) return;
-    const apiKey = await vscode.window.showInputBox({ title: 'Connect to an inspector (2/2)', prompt: 'API key (empty for none)', password: true });
+    const parsed = address === undefined ? undefined : parseAddress(address);
+    if (!parsed) return;
+    const apiKey = given?.address !== undefined ? (given.apiKey ?? '') : await vscode.window.showInputBox({
+      title: 'Connect to an inspector (2/3)',
+      prompt: 'API key (empty for none); kept in VS Code\'s secret storage, not in settings',
+      password: true,
+    });
     if (apiKey === undefined) return;
-    const [host, port] = address.trim().split(':');
+    const transports = [
+      { id: 'http', label: 'HTTP', description: 'plain (loopback, or behind a tunnel)', tls: false, strict: true },
+      { id: 'https', label: 'HTTPS', description: 'the inspector has INSPECTOR_TLS_CERT/KEY; its certificate is verified', tls: true, strict: true },
+      { id: 'https-self-signed', label: 'HTTPS, self-signed certificate', description: 'encrypted, but the certificate is not verified', tls: true, strict: false },
+    ];
+    const transport = given?.address !== undefined
+      ? transports.find((t) => t.id === (given.transport ?? 'http'))
+      : await vscode.window.showQuickPick(transports, { title: 'Connect to an inspector (3/3)', placeHolder: 'How to reach it' });
+    if (!transport) return;
+    const { host, port } = parsed;
+    await this.keys.set(host, port, apiKey);
     const config = vscode.workspace.getConfiguration(SECTION);
-    const list = [...(config.get<unknown[]>('inspectors') ?? [])];
-    list.push({ name: `${host}:${port}`, host, port: Number(port), ...(apiKey ? { apiKey } : {}) });
+    const list = [...(config.inspect<unknown[]>('inspectors')?.globalValue ?? [])];
+    list.push({ name: `${host}:${port}`, host, port, ...(transport.tls ? { tls: true } : {}), ...(transport.strict ? {} : { rejectUnauthorized: false }) });
     await config.update('inspectors', list, vscode.ConfigurationTarget.Global);
   }
 
+  /** Removes the app's entries from every settings scope that lists it (user, workspace, folders) and its stored key. */
   private async removeInspector(node: AppNode | undefined): Promise<void> {
     const app = await this.app(node, (a) => a.origin === 'configured');
     if (!app) return;
-    const config = vscode.workspace.getConfiguration(SECTION);
-    const inspect = config.inspect<unknown[]>('inspectors');
+    // This entry only: another one may list the same inspector under another name.
     const matches = (item: unknown) => {
-      const o = item as { host?: string; port?: number };
-      return (o.host || '127.0.0.1') === app.endpoint.host && Number(o.port) === app.endpoint.port;
+      const o = item as { name?: string; host?: string; port?: number };
+      const host = o.host || '127.0.0.1';
+      return host === app.endpoint.host && Number(o.port) === app.endpoint.port && (o.name || `${host}:${o.port}`) === app.name;
     };
-    for (const [target, value] of [[vscode.ConfigurationTarget.Global, inspect?.globalValue], [vscode.ConfigurationTarget.Workspace, inspect?.workspaceValue]] as const) {
+    const scopes: Array<[vscode.WorkspaceFolder | undefined, vscode.ConfigurationTarget, 'globalValue' | 'workspaceValue' | 'workspaceFolderValue']> = [
+      [undefined, vscode.ConfigurationTarget.Global, 'globalValue'],
+      [undefined, vscode.ConfigurationTarget.Workspace, 'workspaceValue'],
+      ...(vscode.workspace.workspaceFolders ?? []).map((f) => [f, vscode.ConfigurationTarget.WorkspaceFolder, 'workspaceFolderValue'] as [vscode.WorkspaceFolder, vscode.ConfigurationTarget, 'workspaceFolderValue']),
+    ];
+    for (const [folder, target, key] of scopes) {
+      const config = vscode.workspace.getConfiguration(SECTION, folder);
+      const value = config.inspect<unknown[]>('inspectors')?.[key];
       if (Array.isArray(value) && value.some(matches)) await config.update('inspectors', value.filter((i) => !matches(i)), target);
     }
+    await this.keys.set(app.endpoint.host, app.endpoint.port, undefined);
   }
 
   /** Runs an inspector action; failures are reported (the user asked for it) and logged. */

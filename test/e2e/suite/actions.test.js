@@ -144,4 +144,27 @@ suite('actions on the running app move the states in the tree', () => {
     assert.ok(p.n >= 5, `too few poll samples: ${p.n}`);
     assert.ok(p.max < 2000, `polling once a second shows a change within a poll period plus a request (max ${p.max} ms)`);
   });
+
+  test('Connect to Inspector keeps the API key in secret storage, not in settings; Remove Inspector forgets both', async function () {
+    this.timeout(30_000);
+    const { host, port, apiKey } = wm.model.get(appId).endpoint;
+    const config = () => vscode.workspace.getConfiguration('workerManager');
+    const isOurs = (a) => a.origin === 'configured' && a.endpoint.host === host && a.endpoint.port === port && a.name === `${host}:${port}`;
+    await vscode.commands.executeCommand('workerManager.addInspector', { address: `${host}:${port}`, apiKey, transport: 'http' });
+    const added = await waitFor('the connected inspector live with its key', () => wm.model.list().find((a) => isOurs(a) && a.status === 'live'));
+    assert.strictEqual(added.endpoint.apiKey, apiKey, 'the key came from secret storage');
+    const stored = config().inspect('inspectors').globalValue.find((i) => i.port === port && i.name === `${host}:${port}`);
+    assert.deepStrictEqual(stored, { name: `${host}:${port}`, host, port }, 'settings hold the address only');
+    assert.ok(!JSON.stringify(config().inspect('inspectors').globalValue).includes(apiKey), 'the key is nowhere in the user settings');
+
+    await vscode.commands.executeCommand('workerManager.removeInspector', treeView(wm.tree, added.id).node);
+    await waitFor('the connected inspector to leave the view', () => !wm.model.list().some(isOurs));
+    assert.ok(!(config().inspect('inspectors').globalValue || []).some((i) => i.port === port && i.name === `${host}:${port}`));
+    // Listed again by hand without a key: nothing is stored for it any more, so the inspector refuses it.
+    await config().update('inspectors', [{ name: `${host}:${port}`, host, port }], vscode.ConfigurationTarget.Global);
+    const refused = await waitFor('the key-less entry refused', () => wm.model.list().find((a) => isOurs(a) && a.status === 'unreachable'));
+    assert.match(refused.error, /API key|401/);
+    await config().update('inspectors', undefined, vscode.ConfigurationTarget.Global);
+    await waitFor('the entry gone', () => !wm.model.list().some(isOurs));
+  });
 });
