@@ -615,19 +615,29 @@ function unwrap(n: Node): Node {
   return cur;
 }
 
-/** `__name__ == "__main__"` (either order) with the operator `op`. */
-function nameComparison(n: Node, op: '==' | '!='): boolean {
+/**
+ * `__name__ == "__main__"` (either order) or `__name__ in ("__main__",)` when `positive`; `!=` / `not in` when not.
+ * A container with any other name (`"__mp_main__"`, which spawned workers run as) is not a guard.
+ */
+function nameComparison(n: Node, positive: boolean): boolean {
   if (n.type !== 'comparison_operator' || n.childCount !== 3) return false;
   const [a, o, b] = [n.child(0), n.child(1), n.child(2)];
-  if (!o || o.type !== op) return false;
-  return (isName(a, '__name__') && isMainString(b)) || (isMainString(a) && isName(b, '__name__'));
+  if (!o) return false;
+  if (o.type === (positive ? '==' : '!=')) return (isName(a, '__name__') && isMainString(b)) || (isMainString(a) && isName(b, '__name__'));
+  return o.type === (positive ? 'in' : 'not in') && isName(a, '__name__') && !!b && onlyMainStrings(unwrap(b));
+}
+
+function onlyMainStrings(n: Node): boolean {
+  if (n.type !== 'tuple' && n.type !== 'list' && n.type !== 'set') return false;
+  const items = n.namedChildren.filter((c) => c && c.type !== 'comment');
+  return items.length > 0 && items.every(isMainString);
 }
 
 /** When the condition is true, this is the main module. */
 export function impliesMain(node: Node, depth = 0): boolean {
   if (depth > 50) return false;
   const n = unwrap(node);
-  if (nameComparison(n, '==')) return true;
+  if (nameComparison(n, true)) return true;
   if (n.type === 'not_operator') {
     const arg = n.childForFieldName('argument');
     return !!arg && falseImpliesMain(arg, depth + 1);
@@ -647,7 +657,7 @@ export function impliesMain(node: Node, depth = 0): boolean {
 export function falseImpliesMain(node: Node, depth = 0): boolean {
   if (depth > 50) return false;
   const n = unwrap(node);
-  if (nameComparison(n, '!=')) return true;
+  if (nameComparison(n, false)) return true;
   if (n.type === 'not_operator') {
     const arg = n.childForFieldName('argument');
     return !!arg && impliesMain(arg, depth + 1);

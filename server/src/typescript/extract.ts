@@ -2,7 +2,8 @@
 import ts from 'typescript';
 import { MODULE, appendFacts, emptyFacts, shiftFacts, type Exec, type Facts, type Param, type Prop, type Span, type StatementRef, type Value } from '../analysis/model';
 import { isWatchedRef } from '../analysis/watched';
-import { PACKAGE } from './dialect';
+import { exits, falseImpliesMain, guardNames, guardNamesKey, impliesMain, type GuardNames } from './guards';
+import { requiredModule, skipOuter } from './syntax';
 
 const MAX_DEPTH = 400;
 
@@ -25,9 +26,9 @@ export class TypeScriptExtractor {
   private context = '';
 
   extract(sf: ts.SourceFile): Facts {
-    const guardNames = isMainNames(sf);
-    // What a statement's facts depend on besides its text: isMain's local names, module or script parsing.
-    const context = `${[...guardNames].sort().join(',')}|${ts.isExternalModule(sf)}`;
+    const guards = guardNames(sf);
+    // What a statement's facts depend on besides its text: the guards' local names, module or script parsing.
+    const context = `${guardNamesKey(guards)}|${ts.isExternalModule(sf)}`;
     if (context !== this.context) {
       this.cache.clear();
       this.context = context;
@@ -44,14 +45,14 @@ export class TypeScriptExtractor {
         own = cached.facts;
         shiftFacts(own, s.pos - cached.start);
       } else {
-        const w = new Walker(sf, guardNames);
+        const w = new Walker(sf, guards);
         w.statements([s], guarded ? { ...TOP, guarded } : TOP, true);
         own = w.facts;
       }
       if (!next.has(key)) next.set(key, { start: s.pos, facts: own });
       appendFacts(facts, own);
       // CommonJS: `if (require.main !== module) return;` guards everything after it.
-      if (ts.isIfStatement(s) && !s.elseStatement && falseImpliesMain(s.expression, guardNames) && exits(s.thenStatement)) guarded = true;
+      if (ts.isIfStatement(s) && !s.elseStatement && falseImpliesMain(s.expression, guards) && exits(s.thenStatement)) guarded = true;
     }
     this.cache = next;
     return facts;
@@ -65,15 +66,15 @@ class Walker {
 
   constructor(
     private readonly sf: ts.SourceFile,
-    private readonly guardNames: ReadonlySet<string>,
+    private readonly guards: GuardNames,
   ) {}
 
   private impliesMain(e: ts.Expression): boolean {
-    return impliesMain(e, this.guardNames);
+    return impliesMain(e, this.guards);
   }
 
   private falseImpliesMain(e: ts.Expression): boolean {
-    return falseImpliesMain(e, this.guardNames);
+    return falseImpliesMain(e, this.guards);
   }
 
   private span(n: ts.Node): Span {
@@ -496,13 +497,6 @@ function lastName(name: ts.EntityName): string {
   return ts.isIdentifier(name) ? name.text : name.right.text;
 }
 
-/** Parentheses, `as`, `!`, `satisfies` do not change what an expression is. */
-function skipOuter(e: ts.Expression): ts.Expression {
-  let n = e;
-  while (ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isNonNullExpression(n) || ts.isSatisfiesExpression(n) || ts.isTypeAssertionExpression(n)) n = n.expression;
-  return n;
-}
-
 /** `await x`, `void x` as a statement are still "just x" for moving the statement whole. */
 function unwrapStatementExpression(e: ts.Expression): ts.Expression {
   let n = skipOuter(e);
@@ -510,123 +504,3 @@ function unwrapStatementExpression(e: ts.Expression): ts.Expression {
   return n;
 }
 
-function requiredModule(init: ts.Expression): { module: string; member: string | null } | null {
-  let e = skipOuter(init);
-  let member: string | null = null;
-  if (ts.isPropertyAccessExpression(e)) {
-    member = e.name.text;
-    e = skipOuter(e.expression);
-  }
-  if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'require' && e.arguments.length === 1) {
-    const arg = e.arguments[0];
-    if (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) return { module: arg.text, member };
-  }
-  return null;
-}
-
-// --- the main-guard ---
-
-/** Local names of our `isMain` helper (`import { isMain as main }`, `const { isMain: main } = require(...)`). */
-function isMainNames(sf: ts.SourceFile): Set<string> {
-  const names = new Set<string>();
-  for (const s of sf.statements) {
-    if (ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text === PACKAGE) {
-      const nb = s.importClause?.namedBindings;
-      if (nb && ts.isNamedImports(nb)) for (const el of nb.elements) if ((el.propertyName ?? el.name).text === 'isMain') names.add(el.name.text);
-    } else if (ts.isVariableStatement(s)) {
-      for (const d of s.declarationList.declarations) {
-        const req = d.initializer && requiredModule(d.initializer);
-        if (!req || req.module !== PACKAGE || !ts.isObjectBindingPattern(d.name)) continue;
-        for (const el of d.name.elements) {
-          const prop = el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName.text : ts.isIdentifier(el.name) ? el.name.text : '';
-          if (prop === 'isMain' && ts.isIdentifier(el.name)) names.add(el.name.text);
-        }
-      }
-    }
-  }
-  return names;
-}
-
-function isRequireMain(e: ts.Expression): boolean {
-  const n = skipOuter(e);
-  return ts.isPropertyAccessExpression(n) && n.name.text === 'main' && ts.isIdentifier(n.expression) && n.expression.text === 'require';
-}
-
-function isModuleName(e: ts.Expression): boolean {
-  const n = skipOuter(e);
-  return ts.isIdentifier(n) && n.text === 'module';
-}
-
-function isImportMeta(e: ts.Expression): boolean {
-  return ts.isMetaProperty(e) && e.keywordToken === SK.ImportKeyword && e.name.text === 'meta';
-}
-
-function mentions(e: ts.Node, test: (n: ts.Node) => boolean, depth = 0): boolean {
-  if (depth > 30) return false;
-  if (test(e)) return true;
-  return !!ts.forEachChild(e, (c) => (mentions(c, test, depth + 1) ? true : undefined));
-}
-
-const isMetaFile = (n: ts.Node): boolean => ts.isPropertyAccessExpression(n) && isImportMeta(n.expression) && (n.name.text === 'url' || n.name.text === 'filename');
-const isArgv1 = (n: ts.Node): boolean =>
-  ts.isElementAccessExpression(n) &&
-  ts.isNumericLiteral(n.argumentExpression) &&
-  n.argumentExpression.text === '1' &&
-  ts.isPropertyAccessExpression(n.expression) &&
-  n.expression.name.text === 'argv';
-
-/** `require.main === module`, `import.meta.url === pathToFileURL(process.argv[1]).href`, either order. */
-function isMainComparison(a: ts.Expression, b: ts.Expression): boolean {
-  return (
-    (isRequireMain(a) && isModuleName(b)) ||
-    (isModuleName(a) && isRequireMain(b)) ||
-    (mentions(a, isMetaFile) && mentions(b, isArgv1)) ||
-    (mentions(a, isArgv1) && mentions(b, isMetaFile))
-  );
-}
-
-/** When the condition is true, this module is the one node was asked to run. */
-export function impliesMain(e: ts.Expression, guardNames: ReadonlySet<string>, depth = 0): boolean {
-  if (depth > 50) return false;
-  const n = skipOuter(e);
-  if (ts.isPrefixUnaryExpression(n) && n.operator === SK.ExclamationToken) return falseImpliesMain(n.operand, guardNames, depth + 1);
-  if (ts.isBinaryExpression(n)) {
-    const op = n.operatorToken.kind;
-    if (op === SK.EqualsEqualsEqualsToken || op === SK.EqualsEqualsToken) return isMainComparison(n.left, n.right);
-    if (op === SK.AmpersandAmpersandToken) return impliesMain(n.left, guardNames, depth + 1) || impliesMain(n.right, guardNames, depth + 1);
-    if (op === SK.BarBarToken) return impliesMain(n.left, guardNames, depth + 1) && impliesMain(n.right, guardNames, depth + 1);
-    return false;
-  }
-  // isMain(module), isMain(import.meta), wm.isMain(...), or isMain imported under another name
-  if (ts.isCallExpression(n)) {
-    const callee = skipOuter(n.expression);
-    return (ts.isIdentifier(callee) && (callee.text === 'isMain' || guardNames.has(callee.text))) || (ts.isPropertyAccessExpression(callee) && callee.name.text === 'isMain');
-  }
-  // import.meta.main (Node 24+, Deno, Bun)
-  return ts.isPropertyAccessExpression(n) && n.name.text === 'main' && isImportMeta(n.expression);
-}
-
-/** When the condition is false, this module is the main one (`if (require.main !== module) {...} else {<main>}`). */
-export function falseImpliesMain(e: ts.Expression, guardNames: ReadonlySet<string>, depth = 0): boolean {
-  if (depth > 50) return false;
-  const n = skipOuter(e);
-  if (ts.isPrefixUnaryExpression(n) && n.operator === SK.ExclamationToken) return impliesMain(n.operand, guardNames, depth + 1);
-  if (ts.isBinaryExpression(n)) {
-    const op = n.operatorToken.kind;
-    if (op === SK.ExclamationEqualsEqualsToken || op === SK.ExclamationEqualsToken) return isMainComparison(n.left, n.right);
-    if (op === SK.BarBarToken) return falseImpliesMain(n.left, guardNames, depth + 1) || falseImpliesMain(n.right, guardNames, depth + 1);
-    if (op === SK.AmpersandAmpersandToken) return falseImpliesMain(n.left, guardNames, depth + 1) && falseImpliesMain(n.right, guardNames, depth + 1);
-  }
-  return false;
-}
-
-/** A branch that always leaves the module: `return`, `throw`, `process.exit()`. */
-function exits(s: ts.Statement): boolean {
-  if (ts.isReturnStatement(s) || ts.isThrowStatement(s)) return true;
-  if (ts.isBlock(s)) return s.statements.length > 0 && exits(s.statements[s.statements.length - 1]);
-  if (ts.isExpressionStatement(s) && ts.isCallExpression(s.expression)) {
-    const c = s.expression.expression;
-    return ts.isPropertyAccessExpression(c) && c.name.text === 'exit' && ts.isIdentifier(c.expression) && c.expression.text === 'process';
-  }
-  return false;
-}
