@@ -163,12 +163,21 @@ function appDescription(app: AppEntry, now: number): string {
       const s = summarize(app.state!);
       const parts = [`${s.ready}/${s.total} ready`];
       if (app.state!.info.mode) parts.push(app.state!.info.mode);
+      const runtime = runtimeVersion(app.state!.info);
+      if (runtime) parts.push(runtime);
       if (s.failed.length) parts.push(`${s.failed.length} failed`);
       if (s.crashLoop.length) parts.push('crash loop');
       if (app.mode === 'poll') parts.push('polling');
       return parts.join(' · ');
     }
   }
+}
+
+/** Sanic reports `python`, ours `node`: shown on the app node, as a container explorer shows an image's tag. */
+function runtimeVersion(info: Record<string, unknown>): string | undefined {
+  if (typeof info.node === 'string') return `node ${info.node}`;
+  if (typeof info.python === 'string') return `python ${info.python}`;
+  return undefined;
 }
 
 function appIcon(app: AppEntry): vscode.ThemeIcon {

@@ -47,7 +47,7 @@ suite('a Sanic app without the Python debugger', () => {
 
     const view = treeView(wm.tree, app.id);
     assert.strictEqual(view.app.label, 'Peer');
-    assert.match(view.app.description, /^2\/2 ready · production, w\/ 2 workers · polling$/);
+    assert.match(view.app.description, /^2\/2 ready · production, w\/ 2 workers · python \d+\.\d+\.\d+ · polling$/);
     assert.match(view.app.contextValue, /^wmApp live launched$/, 'no restart capability, no advertised commands');
     assert.deepStrictEqual(view.processes.map((p) => p.label), ['Sanic-Main', 'Sanic-Server-0-0', 'Sanic-Server-1-0']);
     for (const p of view.processes.slice(1)) assert.match(p.contextValue, /^wmProcess server running python live$/);

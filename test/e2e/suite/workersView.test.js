@@ -18,7 +18,7 @@ suite('the Workers view shows the launched app', () => {
     const view = treeView(wm.tree, shared.launched.appId);
     assert.ok(view, 'no app node');
     assert.strictEqual(view.app.label, 'hello');
-    assert.match(view.app.description, /^4\/4 ready · production, w\/ 4 workers$/);
+    assert.match(view.app.description, /^4\/4 ready · production, w\/ 4 workers · node v\d+\.\d+\.\d+$/);
     assert.match(view.app.contextValue, /^wmApp live launched canRestart hasCommands$/);
     assert.strictEqual(view.app.icon, 'server-environment');
     assert.strictEqual(view.app.color, 'charts.green');
