@@ -10,6 +10,7 @@ import { adjacentGroup, suppressOnLine, takeStatement, wrapLines } from '../stat
 import { eolOf, indentAt, indentUnit, lineEndOf, lineStartOf, nextLineStart, startsLine } from '../text';
 import { PACKAGE } from './dialect';
 import type { TypeScriptSnapshot } from './support';
+import { hasTopLevelAwait } from './syntax';
 
 const COMMENT = /^(\/\/|\/\*)/;
 
@@ -107,7 +108,7 @@ export function isEsm(uri: string, sf: ts.SourceFile): boolean {
   if (/\.m[jt]sx?$/.test(lower)) return true;
   if (/\.c[jt]sx?$/.test(lower)) return false;
   const text = sf.text;
-  if (text.includes('import.meta')) return true;
+  if (text.includes('import.meta') || hasTopLevelAwait(sf)) return true;
   if (/\brequire\s*\(|\bmodule\.exports\b|\bexports\.[A-Za-z_$]/.test(text)) return false;
   let type: string | undefined;
   if (uri.startsWith('file:')) {

@@ -22,3 +22,14 @@ export function requiredModule(init: ts.Expression): { module: string; member: s
   }
   return null;
 }
+
+/** An `await` (or `for await`) outside every function: only an ES module can have one. */
+export function hasTopLevelAwait(sf: ts.SourceFile): boolean {
+  if (!/\bawait\b/.test(sf.text)) return false;
+  const visit = (n: ts.Node, depth: number): boolean => {
+    if (depth > 200 || ts.isFunctionLike(n) || ts.isClassLike(n)) return false;
+    if (ts.isAwaitExpression(n) || (ts.isForOfStatement(n) && !!n.awaitModifier)) return true;
+    return !!ts.forEachChild(n, (c) => visit(c, depth + 1) || undefined);
+  };
+  return sf.statements.some((s) => visit(s, 0));
+}
