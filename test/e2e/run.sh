@@ -61,7 +61,8 @@ run_suite() {
   "workbench.tips.enabled": false,
   "chat.disableAIFeatures": true,
   "security.workspace.trust.enabled": false,
-  "debug.openDebug": "neverOpen"
+  "debug.openDebug": "neverOpen",
+  "debug.toolBarLocation": "docked"
 }
 JSON
   if [ -n "${VSIX:-}" ]; then

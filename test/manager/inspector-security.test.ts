@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { InspectorClient, InspectorUnreachableError } from 'worker-manager';
 import { request, startWm, until } from '../helpers/manager-process';
-import { assertError, call, INSPECTED_APP, resultOf, startInspected, type InspectedApp } from './inspector-helpers';
+import { assertError, call, freePort, INSPECTED_APP, resultOf, startInspected, type InspectedApp } from './inspector-helpers';
 
 const KEY = 'correct-horse-battery-staple-7f3a';
 
@@ -336,16 +336,6 @@ describe('inspector restarts', () => {
     }
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The status of a fresh `GET /events` (the stream is closed at once). */
 function streamStatus(port: number): Promise<number> {
