@@ -122,7 +122,22 @@ export interface FunctionFact {
   blockBody: boolean;
   /** Python decorators, outermost first. */
   decorators: Value[];
+  /** The return type annotation's last name (`-> Sanic`, `(): App`). */
+  returnType: string | null;
+  /** The values it returns: of its `return` statements, or a lambda's / an arrow's expression body. */
+  returns: Value[];
+  /** A class's base classes (`class MyApp(Sanic)`, `class MyApp extends App`). */
+  bases: Value[];
+  /** How a block body ends, for fixes that add statements at its end. */
+  ending: BodyEnding;
 }
+
+/**
+ * 'open': control reaches the end of the body. 'exit': it leaves only through its last statement, a `return`,
+ * `raise` or `throw` at `stmt`. 'closed': anything else (an early return, an endless loop): code added at the end
+ * might not run.
+ */
+export type BodyEnding = { kind: 'open' } | { kind: 'exit'; stmt: Span } | { kind: 'closed' };
 
 export interface Param {
   name: string;
@@ -223,6 +238,9 @@ export function shiftFacts(f: Facts, d: number): void {
     span(fn.span);
     span(fn.body);
     fn.decorators.forEach(value);
+    fn.returns.forEach(value);
+    fn.bases.forEach(value);
+    if (fn.ending.kind === 'exit') span(fn.ending.stmt);
   }
   for (const c of f.calls) {
     exec(c.exec);

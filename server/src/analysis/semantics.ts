@@ -25,6 +25,8 @@ export class Semantics {
   private depth = 0;
   /** Name → symbol per scope, for lookups whose answer does not depend on where in the scope they are made. */
   private readonly names = new Map<number, Map<string, Sym>>();
+  /** What calling a local function or class makes, by its id (UNKNOWN while being worked out: recursion stops). */
+  private readonly made = new Map<number, Sym>();
 
   constructor(
     readonly facts: Facts,
@@ -173,6 +175,8 @@ export class Semantics {
           return sym.makes;
         case 'primitive':
           return { k: 'instance', of: sym.name };
+        case 'function':
+          return this.callResult(sym.id);
         default:
           return UNKNOWN_VALUE;
       }
@@ -197,6 +201,48 @@ export class Semantics {
       default:
         return { k: 'member', of: sym, name: seg };
     }
+  }
+
+  /**
+   * What calling a function or class of this file makes, when it is an app (or blueprint): an app factory
+   * (`def create_app() -> Sanic`, a function returning `Sanic(...)` / `new App(...)`) or a subclass of the
+   * library's class (`class MyApp(Sanic)`, `class MyApp extends App`). Anything else stays unknown.
+   */
+  private callResult(id: number): Sym {
+    const known = this.made.get(id);
+    if (known) return known;
+    const fn = this.functions.get(id);
+    if (!fn || this.depth > MAX_DEPTH) return UNKNOWN_VALUE;
+    this.made.set(id, UNKNOWN_VALUE);
+    this.depth++;
+    let sym: Sym = UNKNOWN_VALUE;
+    try {
+      if (fn.kind === 'class') {
+        for (const base of fn.bases) {
+          const b = this.symOfValue(base, fn.exec);
+          const made = b.k === 'class' ? this.dialect.construct(b.name) : b.k === 'function' ? this.callResult(b.id) : undefined;
+          if (made && made.k !== 'unknown') {
+            sym = made;
+            break;
+          }
+        }
+      } else if (fn.returnType && this.dialect.appAnnotations.has(fn.returnType)) {
+        sym = { k: 'app' };
+      } else if (fn.returns.length > 0 && fn.returns.every((v) => this.returnsApp(v, fn))) {
+        sym = { k: 'app' };
+      }
+    } finally {
+      this.depth--;
+    }
+    this.made.set(id, sym);
+    return sym;
+  }
+
+  /** A returned value that is the app, not merely something handed in (`def wrap(app): return app`). */
+  private returnsApp(v: Value, fn: FunctionFact): boolean {
+    const root = v.kind === 'path' ? v.path[0] : v.kind === 'call' ? v.callee[0] : undefined;
+    if (root !== undefined && fn.params.some((p) => p.name === root)) return false;
+    return this.symOfValue(v, { scope: fn.id, moduleLevel: false, guarded: false }).k === 'app';
   }
 
   /** A receiver that may be the app or a blueprint: known as one, or an import/parameter in a file using the library. */
@@ -252,7 +298,9 @@ export class Semantics {
       }
     }
     this.rolesReady = true;
-    this.names.clear(); // parameters of listeners resolve differently now
+    // parameters of listeners resolve differently now
+    this.names.clear();
+    this.made.clear();
   }
 
   /** The registration a call makes, if it is one. */

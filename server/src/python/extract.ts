@@ -9,8 +9,10 @@ import {
   appendFacts,
   emptyFacts,
   shiftFacts,
+  type BodyEnding,
   type Exec,
   type Facts,
+  type FunctionFact,
   type Param,
   type Prop,
   type Span,
@@ -83,6 +85,8 @@ class Walker {
   readonly facts = emptyFacts();
   /** Nesting depth of the walk (contexts are only copied where they change, not per node). */
   private depth = 0;
+  /** The `return` / `raise` statements of each function walked, and the values returned. */
+  private readonly exits = new Map<number, { spans: Span[]; values: Value[] }>();
 
   /** A statement: remembers it for fixes, then walks it. */
   statement(node: Node, ctx: Ctx, topLevel: boolean): void {
@@ -167,6 +171,10 @@ class Walker {
         return this.importFrom(node, ctx);
       case 'if_statement':
         return this.ifStatement(node, ctx);
+      case 'return_statement':
+      case 'raise_statement':
+        this.exit(node, ctx);
+        return this.children(node, ctx);
       default:
         this.children(node, ctx);
     }
@@ -276,6 +284,15 @@ class Walker {
     }
   }
 
+  private exit(node: Node, ctx: Ctx): void {
+    if (ctx.scope === MODULE) return;
+    let e = this.exits.get(ctx.scope);
+    if (!e) this.exits.set(ctx.scope, (e = { spans: [], values: [] }));
+    e.spans.push(span(node));
+    const value = node.type === 'return_statement' ? node.namedChildren.find((c) => c && c.type !== 'comment') : null;
+    if (value) e.values.push(valueOf(value));
+  }
+
   private update(node: Node, ctx: Ctx): void {
     const left = node.childForFieldName('left');
     if (left && (left.type === 'attribute' || left.type === 'subscript')) {
@@ -319,7 +336,8 @@ class Walker {
     const paramsNode = def.childForFieldName('parameters');
     const body = def.childForFieldName('body');
     const params = paramsNode ? this.params(paramsNode, ctx) : [];
-    this.facts.functions.push({
+    const returnType = def.childForFieldName('return_type');
+    const fact: FunctionFact = {
       id,
       kind: 'function',
       exec: execOf(ctx),
@@ -329,8 +347,17 @@ class Walker {
       body: body ? span(body) : span(def),
       blockBody: !!body && body.type === 'block' && body.startPosition.row > def.startPosition.row,
       decorators,
-    });
-    if (body) this.node(body, { scope: id, moduleLevel: false, guarded: false, stmt: null, soleSpan: null });
+      returnType: returnType ? annotationName(returnType.text) : null,
+      returns: [],
+      bases: [],
+      ending: { kind: 'open' },
+    };
+    this.facts.functions.push(fact);
+    if (!body) return;
+    this.node(body, { scope: id, moduleLevel: false, guarded: false, stmt: null, soleSpan: null });
+    const exits = this.exits.get(id);
+    fact.returns = exits?.values ?? [];
+    if (body.type === 'block') fact.ending = endingOf(body, exits?.spans ?? []);
   }
 
   private classDef(def: Node, decorators: Value[], whole: Node, ctx: Ctx): void {
@@ -346,6 +373,10 @@ class Walker {
       body: body ? span(body) : span(def),
       blockBody: false,
       decorators,
+      returnType: null,
+      returns: [],
+      bases: basesOf(def.childForFieldName('superclasses')),
+      ending: { kind: 'open' },
     });
     const supers = def.childForFieldName('superclasses');
     if (supers) this.children(supers, ctx);
@@ -368,6 +399,10 @@ class Walker {
       body: body ? span(body) : span(node),
       blockBody: false,
       decorators: [],
+      returnType: null,
+      returns: body ? [valueOf(body)] : [],
+      bases: [],
+      ending: { kind: 'open' },
     });
     if (body) this.node(body, { scope: id, moduleLevel: false, guarded: false, stmt: null, soleSpan: null });
     return id;
@@ -471,6 +506,29 @@ const HANDLED = new Set([
 
 function execOf(ctx: Ctx): Exec {
   return { scope: ctx.scope, moduleLevel: ctx.moduleLevel, guarded: ctx.guarded };
+}
+
+/** `class MyApp(Sanic, metaclass=M)` → [Sanic] */
+function basesOf(supers: Node | null): Value[] {
+  if (!supers || supers.type !== 'argument_list') return [];
+  return supers.namedChildren.filter((c): c is Node => !!c && (c.type === 'identifier' || c.type === 'attribute')).map((c) => valueOf(c));
+}
+
+/** How a function's block ends, given its `return` / `raise` statements. */
+function endingOf(block: Node, exits: Span[]): BodyEnding {
+  const stmts = block.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  const last = stmts[stmts.length - 1];
+  if (!last) return { kind: 'open' };
+  if (exits.length === 0) return endless(last) ? { kind: 'closed' } : { kind: 'open' };
+  const exitsLast = (last.type === 'return_statement' || last.type === 'raise_statement') && exits.length === 1 && exits[0].start === last.startIndex;
+  return exitsLast ? { kind: 'exit', stmt: span(last) } : { kind: 'closed' };
+}
+
+/** `while True:` (a `break` may leave it, but the end is not simply reached). */
+function endless(stmt: Node): boolean {
+  if (stmt.type !== 'while_statement') return false;
+  const c = stmt.childForFieldName('condition');
+  return !!c && (c.type === 'true' || (c.type === 'integer' && c.text === '1'));
 }
 
 function dotted(n: Node): string {

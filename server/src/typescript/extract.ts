@@ -1,6 +1,20 @@
 /** TypeScript/JavaScript syntax tree → facts (the same facts the Python front-end makes). */
 import ts from 'typescript';
-import { MODULE, appendFacts, emptyFacts, shiftFacts, type Exec, type Facts, type Param, type Prop, type Span, type StatementRef, type Value } from '../analysis/model';
+import {
+  MODULE,
+  appendFacts,
+  emptyFacts,
+  shiftFacts,
+  type BodyEnding,
+  type Exec,
+  type Facts,
+  type FunctionFact,
+  type Param,
+  type Prop,
+  type Span,
+  type StatementRef,
+  type Value,
+} from '../analysis/model';
 import { isWatchedRef } from '../analysis/watched';
 import { exits, falseImpliesMain, guardNames, guardNamesKey, impliesMain, type GuardNames } from './guards';
 import { requiredModule, skipOuter } from './syntax';
@@ -63,6 +77,8 @@ class Walker {
   readonly facts = emptyFacts();
   /** Nesting depth of the walk (contexts are only copied where they change, not per node). */
   private depth = 0;
+  /** The `return` / `throw` statements of each function walked, and the values returned. */
+  private readonly exits = new Map<number, { spans: Span[]; values: Value[] }>();
 
   constructor(
     private readonly sf: ts.SourceFile,
@@ -151,6 +167,10 @@ class Walker {
         return this.write((node as ts.DeleteExpression).expression, null, 'delete', node, ctx);
       case SK.IfStatement:
         return this.ifStatement(node as ts.IfStatement, ctx);
+      case SK.ReturnStatement:
+      case SK.ThrowStatement:
+        this.exit(node as ts.ReturnStatement | ts.ThrowStatement, ctx);
+        return this.children(node, ctx);
       case SK.ConditionalExpression: {
         const c = node as ts.ConditionalExpression;
         this.visit(c.condition, ctx);
@@ -236,7 +256,7 @@ class Walker {
       name: ts.isIdentifier(p.name) ? p.name.text : '',
       annotation: p.type && ts.isTypeReferenceNode(p.type) ? lastName(p.type.typeName) : null,
     }));
-    this.facts.functions.push({
+    const fact: FunctionFact = {
       id,
       kind: 'function',
       exec: execOf(ctx),
@@ -246,14 +266,43 @@ class Walker {
       body: body ? this.span(body) : this.span(node),
       blockBody: !!body && ts.isBlock(body),
       decorators: [],
-    });
+      returnType: node.type && ts.isTypeReferenceNode(node.type) ? lastName(node.type.typeName) : null,
+      returns: [],
+      bases: [],
+      ending: { kind: 'open' },
+    };
+    this.facts.functions.push(fact);
     for (const p of node.parameters) if (p.initializer) this.visit(p.initializer, ctx);
     if (body) {
       const inner: Ctx = { scope: id, moduleLevel: false, guarded: false, stmt: null, soleSpan: null };
-      if (ts.isBlock(body)) this.statements(body.statements, inner, false);
-      else this.visit(body, inner);
+      if (ts.isBlock(body)) {
+        this.statements(body.statements, inner, false);
+        const exits = this.exits.get(id);
+        fact.returns = exits?.values ?? [];
+        fact.ending = this.endingOf(body, exits?.spans ?? []);
+      } else {
+        fact.returns = [this.valueOf(body)];
+        this.visit(body, inner);
+      }
     }
     return id;
+  }
+
+  private exit(node: ts.ReturnStatement | ts.ThrowStatement, ctx: Ctx): void {
+    if (ctx.scope === MODULE) return;
+    let e = this.exits.get(ctx.scope);
+    if (!e) this.exits.set(ctx.scope, (e = { spans: [], values: [] }));
+    e.spans.push(this.span(node));
+    if (ts.isReturnStatement(node) && node.expression) e.values.push(this.valueOf(node.expression));
+  }
+
+  /** How a function's block ends, given its `return` / `throw` statements. */
+  private endingOf(block: ts.Block, exits: Span[]): BodyEnding {
+    const last = block.statements[block.statements.length - 1];
+    if (!last) return { kind: 'open' };
+    if (exits.length === 0) return endless(last) ? { kind: 'closed' } : { kind: 'open' };
+    const exitsLast = (ts.isReturnStatement(last) || ts.isThrowStatement(last)) && exits.length === 1 && exits[0].start === last.getStart(this.sf);
+    return exitsLast ? { kind: 'exit', stmt: this.span(last) } : { kind: 'closed' };
   }
 
   private classLike(node: ts.ClassLikeDeclaration, ctx: Ctx): void {
@@ -268,6 +317,10 @@ class Walker {
       body: this.span(node),
       blockBody: false,
       decorators: [],
+      returnType: null,
+      returns: [],
+      bases: (node.heritageClauses ?? []).filter((h) => h.token === SK.ExtendsKeyword).flatMap((h) => h.types.map((t) => this.valueOf(t.expression))),
+      ending: { kind: 'open' },
     });
     for (const h of node.heritageClauses ?? []) this.children(h, ctx);
     const classCtx: Ctx = { ...ctx, scope: id, stmt: null, soleSpan: null };
@@ -491,6 +544,12 @@ class Walker {
 
 function execOf(ctx: Ctx): Exec {
   return { scope: ctx.scope, moduleLevel: ctx.moduleLevel, guarded: ctx.guarded };
+}
+
+/** `while (true)`, `for (;;)`: a `break` may leave it, but the end is not simply reached. */
+function endless(s: ts.Statement): boolean {
+  if (ts.isWhileStatement(s)) return s.expression.kind === SK.TrueKeyword;
+  return ts.isForStatement(s) && !s.condition;
 }
 
 function lastName(name: ts.EntityName): string {
