@@ -63,8 +63,9 @@ export function fixInput(a: Analysis): FixInput {
     plans: a.findings.flatMap((f) => (f.fix ? [f.fix] : [])),
     moduleNames,
     listenerFor: (role) => {
-      const fn = facts.functions.find((x) => x.kind === 'function' && x.exec.scope === MODULE && x.blockBody && sem.rolesOf(x.id).has(role));
-      return fn && { body: fn.body, blockBody: fn.blockBody };
+      // A listener that may return early is left alone: code added to it might not run.
+      const fn = facts.functions.find((x) => x.kind === 'function' && x.exec.scope === MODULE && x.blockBody && x.ending.kind !== 'closed' && sem.rolesOf(x.id).has(role));
+      return fn && { body: fn.body, blockBody: fn.blockBody, ending: fn.ending };
     },
   };
 }

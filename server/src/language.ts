@@ -1,6 +1,6 @@
 /** What the server needs from a language: incremental syntax state per document, and a fixer. */
 import type { Dialect } from './analysis/dialect';
-import type { Facts, Span } from './analysis/model';
+import type { BodyEnding, Facts, Span } from './analysis/model';
 import type { FixPlan } from './rules/types';
 
 /** A change of the document text, in the coordinates of the text before it. */
@@ -37,8 +37,8 @@ export interface FixInput {
   facts: Facts;
   /** Every fix plan of the same analysis (a wrap joins the flagged statements next to it). */
   plans: FixPlan[];
-  /** The roles of functions, to find an existing listener to move code into. */
-  listenerFor(role: string): { body: Span; blockBody: boolean } | undefined;
+  /** An existing listener for `role` that code can be added to (its end is reached, or only left by a last `return`). */
+  listenerFor(role: string): { body: Span; blockBody: boolean; ending: BodyEnding } | undefined;
   /** Names bound at module level, to name a new listener without a clash. */
   moduleNames: ReadonlySet<string>;
 }

@@ -3,7 +3,7 @@ import type { Span } from '../analysis/model';
 import type { FixInput, Fixer, TextEditSpan } from '../language';
 import type { FixPlan } from '../rules/types';
 import { adjacentGroup, freshName, suppressOnLine, takeStatement, wrapLines } from '../statement-edits';
-import { blankLinesBefore, eolOf, indentAt, indentUnit, lineEndOf, nextLineStart, skipBlankLines } from '../text';
+import { blankLinesBefore, eolOf, indentAt, indentUnit, lineEndOf, lineStartOf, nextLineStart, skipBlankLines, startsLine } from '../text';
 
 const COMMENT = /^#/;
 const GUARD = 'if __name__ == "__main__":';
@@ -35,10 +35,16 @@ function moveToListener(plan: Extract<FixPlan, { kind: 'moveToListener' }>, inpu
   const eol = eolOf(text);
   const unit = indentUnit(text, 4);
   const listener = input.listenerFor(plan.role);
-  if (listener && listener.blockBody) {
+  const exit = listener?.ending.kind === 'exit' ? listener.ending.stmt : null;
+  if (listener && listener.blockBody && (!exit || startsLine(text, exit.start))) {
     const bodyIndent = indentAt(text, listener.body.start);
     const taken = takeStatement(input, plan.stmt, COMMENT, bodyIndent);
     if (!taken) return null;
+    // At the end of the body, or before the `return` / `raise` that ends it (after it, the code would never run).
+    if (exit) {
+      const at = lineStartOf(text, exit.start);
+      return [{ span: { start: at, end: at }, text: `${taken.lines}${eol}` }, taken.remove];
+    }
     const insertAt = lineEndOf(text, listener.body.end);
     return [{ span: { start: insertAt, end: insertAt }, text: `${eol}${taken.lines}` }, taken.remove];
   }

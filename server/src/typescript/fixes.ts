@@ -131,7 +131,15 @@ function moveToListener(plan: Extract<FixPlan, { kind: 'moveToListener' }>, inpu
   const unit = indentUnit(text, 2);
   const method = snakeToCamel(plan.role);
   const listener = input.listenerFor(plan.role);
-  if (listener && listener.blockBody) {
+  const exit = listener?.ending.kind === 'exit' ? listener.ending.stmt : null;
+  if (listener && listener.blockBody && exit && startsLine(text, exit.start)) {
+    // Before the `return` / `throw` that ends the body: after it, the code would never run.
+    const taken = takeStatement(input, plan.stmt, COMMENT, indentAt(text, exit.start));
+    if (!taken) return null;
+    const at = lineStartOf(text, exit.start);
+    return [{ span: { start: at, end: at }, text: `${taken.lines}${eol}` }, taken.remove];
+  }
+  if (listener && listener.blockBody && !exit) {
     // Insert before the closing brace, when it sits on its own line.
     const close = listener.body.end - 1;
     if (text[close] === '}' && startsLine(text, close) && close > lineEndOf(text, listener.body.start)) {
