@@ -76,6 +76,8 @@ export interface CallFact {
   keywords: Prop[];
   /** Arguments are spread (`*args`, `**kwargs`, `...rest`): unknown arguments may be passed. */
   spread: boolean;
+  /** Its result is awaited on the spot (`await app.run()`): what follows runs only once it settles. */
+  awaited: boolean;
   stmt: StatementRef | null;
 }
 

@@ -197,6 +197,7 @@ class Walker {
         args,
         keywords,
         spread,
+        awaited: node.parent?.type === 'await',
         stmt: this.stmtFor(ctx, span(node)),
       });
     }

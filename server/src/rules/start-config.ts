@@ -1,16 +1,18 @@
 /**
- * WM-D6: start-up settings made too late or in conflict. `WorkerManager.THRESHOLD` and Sanic's start method are
- * read when the main process starts the workers: set in a listener, a handler or after `app.run()`, they do
- * nothing. Sanic sets the multiprocessing start method itself; setting it first, differently, fails at start.
+ * WM-D6: start-up settings made too late, in the wrong process, or in conflict. `WorkerManager.THRESHOLD` and
+ * Sanic's start method belong early at module level: in a worker they change nothing the main process sees, after
+ * the server ran nothing reads them, and in a main-process listener they work at best by the order of start-up
+ * steps. Sanic sets the multiprocessing start method itself; setting it first, differently, fails at start.
  */
 import type { AssignFact, CallFact, Span, Value } from '../analysis/model';
 import { displayPath } from '../analysis/semantics';
 import { serverStarts } from './server-start';
 import { lineOf, type Finding, type Rule, type RuleContext } from './types';
-import { roleLabel, whereIs } from './where';
+import { roleTiming, type SettingKind } from './start-timing';
+import { whereIs } from './where';
 
 interface Setting {
-  what: 'THRESHOLD' | 'start_method' | 'START_METHOD_SET' | 'set_start_method';
+  what: SettingKind;
   fact: AssignFact | CallFact;
   span: Span;
   /** The literal value set, when it is one: 'fork', 'True', '600'. */
@@ -60,24 +62,32 @@ function label(s: Setting): string {
   return `\`${displayPath((s.fact as AssignFact).target)}\``;
 }
 
-/** Set in a listener or handler, or after the server was started: too late to matter. */
+/**
+ * Set in a listener or handler, or after the call that serves: too late, or fragile (start-timing.ts). After a
+ * start only a call that does not come back counts: Sanic's `app.run()` / `Sanic.serve()` return once the server
+ * has stopped (`app.prepare()` returns at once), ours `await app.run()` never does (the manager exits the process);
+ * a TS `app.run()` not awaited returns at once, and the manager reads THRESHOLD only when it spawns the workers,
+ * after the rest of the module has run.
+ */
 function placement(ctx: RuleContext, settings: Setting[]): Finding[] {
   const py = ctx.dialect.language === 'python';
-  const firstStart = serverStarts(ctx)
-    .filter((s) => s.call.exec.moduleLevel)
+  const blocking = serverStarts(ctx)
+    .filter((s) => s.call.exec.moduleLevel && (py ? s.kind !== 'prepare' : s.call.awaited))
     .reduce<CallFact | null>((first, s) => (!first || s.call.span.start < first.span.start ? s.call : first), null);
   const findings: Finding[] = [];
   for (const s of settings) {
     const where = whereIs(s.fact.exec, ctx.sem);
-    const reads = s.what === 'THRESHOLD' ? 'reads it when it starts the workers' : 'chooses the start method when it starts the workers';
     const early = py ? 'early at module level (before the app is run)' : 'early at module top level (before `app.run()`)';
+    const verb = s.what === 'set_start_method' ? 'is called' : 'is set';
     let message: string | undefined;
     if (where.kind === 'roles') {
-      const role = [...where.roles][0];
-      message = `${label(s)} is set in ${roleLabel(role, ctx.dialect)}: the main process ${reads}, before this runs, so it has no effect. Set it ${early}.`;
-    } else if (where.kind === 'module' && firstStart && s.span.start > firstStart.span.start) {
-      const run = `\`${displayPath(firstStart.callee)}()\` on line ${lineOf(ctx.text, firstStart.span.start)}`;
-      message = `${label(s)} is set after ${run}, which does not return until the server stops: the main process ${reads}, so this has no effect. Set it ${early}.`;
+      message = `${label(s)} ${verb} ${roleTiming(s.what, [...where.roles][0], ctx.dialect)}. ${s.what === 'set_start_method' ? 'Call' : 'Set'} it ${early}.`;
+    } else if (where.kind === 'module' && blocking && s.span.start > blocking.span.start) {
+      const run = `\`${blocking.awaited ? 'await ' : ''}${displayPath(blocking.callee)}()\` on line ${lineOf(ctx.text, blocking.span.start)}`;
+      const why = py
+        ? 'which returns only once the server has stopped: nothing reads it after that, so it has no effect'
+        : 'which does not come back (the manager ends the process when the app stops): this line never runs in the main process';
+      message = `${label(s)} ${verb} after ${run}, ${why}. ${s.what === 'set_start_method' ? 'Call' : 'Set'} it ${early}.`;
     }
     if (message) findings.push({ code: 'WM-D6', span: s.span, message, topic: py ? TOPIC[s.what] : undefined });
   }

@@ -163,6 +163,11 @@ class Walker {
         if (u.operator === SK.PlusPlusToken || u.operator === SK.MinusMinusToken) return this.write(u.operand, null, 'update', node, ctx);
         return this.children(node, ctx);
       }
+      case SK.AwaitExpression: {
+        const operand = skipOuter((node as ts.AwaitExpression).expression);
+        if (ts.isCallExpression(operand) || ts.isNewExpression(operand)) return this.call(operand, ctx, true);
+        return this.children(node, ctx);
+      }
       case SK.DeleteExpression:
         return this.write((node as ts.DeleteExpression).expression, null, 'delete', node, ctx);
       case SK.IfStatement:
@@ -340,7 +345,7 @@ class Walker {
 
   // --- expressions ---
 
-  private call(node: ts.CallExpression | ts.NewExpression, ctx: Ctx): void {
+  private call(node: ts.CallExpression | ts.NewExpression, ctx: Ctx, awaited = false): void {
     const chain = this.pathOf(node.expression);
     const args: Value[] = [];
     let spread = false;
@@ -358,6 +363,7 @@ class Walker {
         args,
         keywords: [],
         spread,
+        awaited,
         stmt: this.stmtFor(ctx, this.span(node)),
       });
     }
