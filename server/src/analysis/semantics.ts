@@ -112,6 +112,18 @@ export class Semantics {
   /** `positional`: the scope binds the name more than once, so the answer depends on `at`. */
   private lookupName(name: string, scope: number, at: number): { sym: Sym; positional: boolean } {
     if (name === 'this' || name === 'self' || name === 'cls') return { sym: UNKNOWN_VALUE, positional: false };
+    const found = this.lookupEntry(name, scope, at);
+    if (found) return { sym: this.appByName(name, this.entrySym(found.entry)), positional: found.positional };
+    for (const module of this.wildcardModules) {
+      const sym = this.dialect.moduleMember(module, name);
+      if (sym) return { sym, positional: false };
+    }
+    if (this.dialect.plainBuiltins.has(name)) return { sym: { k: 'builtin', name }, positional: false };
+    return { sym: this.appByName(name, { k: 'unknown', origin: 'unbound' }), positional: false };
+  }
+
+  /** The definition of `name` seen from `scope` at `at`: in that scope or an enclosing one. */
+  private lookupEntry(name: string, scope: number, at: number): { entry: Entry; positional: boolean } | undefined {
     let current = scope;
     let first = true;
     for (;;) {
@@ -119,17 +131,17 @@ export class Semantics {
       // Python: a class body's names are not visible from the methods nested in it.
       const visible = first || !fn || fn.kind !== 'class' || this.dialect.language !== 'python';
       const entries = visible ? this.scopes.get(current)?.get(name) : undefined;
-      if (entries) return { sym: this.appByName(name, this.entrySym(pick(entries, first, at))), positional: first && entries.length > 1 };
-      if (current === MODULE || !fn) break;
+      if (entries) return { entry: pick(entries, first, at), positional: first && entries.length > 1 };
+      if (current === MODULE || !fn) return undefined;
       current = fn.exec.scope;
       first = false;
     }
-    for (const module of this.wildcardModules) {
-      const sym = this.dialect.moduleMember(module, name);
-      if (sym) return { sym, positional: false };
-    }
-    if (this.dialect.plainBuiltins.has(name)) return { sym: { k: 'builtin', name }, positional: false };
-    return { sym: this.appByName(name, { k: 'unknown', origin: 'unbound' }), positional: false };
+  }
+
+  /** The value `name` is bound to, as seen from `exec` at `at` (`app.shared_ctx` for `ctx` after `ctx = app.shared_ctx`). */
+  boundValue(name: string, exec: Exec, at: number): Value | null {
+    const found = this.lookupEntry(name, exec.scope, at);
+    return found?.entry.kind === 'binding' ? found.entry.value : null;
   }
 
   /** An unknown name spelled `app` in a file that uses the library is the app (imported from the app's module). */

@@ -175,6 +175,8 @@ class Walker {
       case 'raise_statement':
         this.exit(node, ctx);
         return this.children(node, ctx);
+      case 'delete_statement':
+        return this.deleteStatement(node, ctx);
       default:
         this.children(node, ctx);
     }
@@ -282,6 +284,22 @@ class Walker {
       const values = value && (value.type === 'expression_list' || value.type === 'tuple') ? value.namedChildren.filter((n): n is Node => !!n) : null;
       const matched = values && values.length === targets.length ? values : null;
       targets.forEach((t, i) => this.target(t, matched ? matched[i] : null, ctx, whole));
+    }
+  }
+
+  /** `del request.app.shared_ctx.x, other[1]` */
+  private deleteStatement(node: Node, ctx: Ctx): void {
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      const targets = child.type === 'expression_list' ? child.namedChildren : [child];
+      for (const t of targets) {
+        if (!t || (t.type !== 'attribute' && t.type !== 'subscript')) continue;
+        const chain = pathOf(t);
+        if (chain) {
+          this.facts.assigns.push({ exec: execOf(ctx), target: chain.path, targetSpans: chain.spans, span: span(t), value: null, op: 'delete', stmt: this.stmtFor(ctx, span(node)) });
+        }
+        this.chainInner(t, ctx);
+      }
     }
   }
 
