@@ -631,18 +631,18 @@ function valueOf(node: Node, depth = 0): Value {
       return { kind: 'call', callee: chain?.path ?? [], calleeSpans: chain?.spans ?? [], isNew: false, args, keywords, span: s };
     }
     case 'integer':
-      return { kind: 'literal', type: 'int', span: s };
     case 'float':
-      return { kind: 'literal', type: 'float', span: s };
+      // `1j` is a complex number in either form.
+      return { kind: 'literal', type: /[jJ]$/.test(node.text) ? 'complex' : node.type === 'integer' ? 'int' : 'float', span: s };
     case 'true':
     case 'false':
       return { kind: 'literal', type: 'bool', span: s, text: node.type === 'true' ? 'True' : 'False' };
     case 'none':
       return { kind: 'literal', type: 'None', span: s };
     case 'string':
-      return { kind: 'literal', type: 'str', span: s, text: stringValue(node) };
+      return { kind: 'literal', type: stringType(node), span: s, text: stringValue(node) };
     case 'concatenated_string':
-      return { kind: 'literal', type: 'str', span: s };
+      return { kind: 'literal', type: node.firstNamedChild ? stringType(node.firstNamedChild) : 'str', span: s };
     case 'list':
     case 'list_comprehension':
       return { kind: 'literal', type: 'list', span: s };
@@ -670,6 +670,11 @@ function valueOf(node: Node, depth = 0): Value {
     default:
       return { kind: 'other', span: s };
   }
+}
+
+/** `b"..."` / `rb'...'` are bytes, any other string literal a str. */
+function stringType(node: Node): 'str' | 'bytes' {
+  return /^[rRuUfF]*[bB]/.test(node.text.slice(0, 3)) ? 'bytes' : 'str';
 }
 
 /** The value of a plain string literal; undefined for f-strings and strings with escapes. */

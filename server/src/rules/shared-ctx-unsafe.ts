@@ -8,7 +8,7 @@ import type { Finding, Rule, RuleContext } from './types';
 import { sharedCtxWrites } from './shared-ctx-target';
 
 /** Python type names as Sanic's warning prints them (`type(value)`). */
-const PY_TYPES: Record<string, string> = { int: 'int', float: 'float', str: 'str', bool: 'bool', None: 'NoneType', list: 'list', dict: 'dict', set: 'set', generator: 'generator' };
+const PY_TYPES: Record<string, string> = { int: 'int', float: 'float', complex: 'complex', str: 'str', bytes: 'bytes', bool: 'bool', None: 'NoneType', list: 'list', dict: 'dict', set: 'set', generator: 'generator' };
 /** JS type names as the manager's warning prints them. */
 const TS_TYPES: Record<string, string> = { number: 'number', bigint: 'bigint', string: 'string', boolean: 'boolean', null: 'null', undefined: 'undefined', RegExp: 'RegExp', array: 'Array', object: 'Object', class: 'function' };
 
