@@ -51,7 +51,7 @@ export function indentUnit(text: string, fallback: number): string {
   let smallest = Infinity;
   let tabs = 0;
   let spaces = 0;
-  const re = /(?:^|\n)([ \t]+)\S/g;
+  const re = /(?:^|[\r\n])([ \t]+)\S/g;
   let m: RegExpExecArray | null;
   let seen = 0;
   while ((m = re.exec(text)) && seen < 2000) {

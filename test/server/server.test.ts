@@ -156,6 +156,27 @@ describe('positions', () => {
     assert.deepEqual(d.range, { start: { line: 4, character: line.indexOf('app.run') }, end: { line: 4, character: line.indexOf('app.run') + 7 } });
   });
 
+  test('CR-only line ends (old Mac files): the same diagnostics as with \\n, also after edits around a \\r', async () => {
+    const s = await start();
+    const lf = 'from multiprocessing import Queue\nfrom sanic import Sanic\n\napp = Sanic("x")\nif True:\n    jobs = Queue()\nif __name__ == "__main__":\n    app.run()\napp.run()\n';
+    const cr = lf.replace(/\n/g, '\r');
+    const expected = ['WM-D4@5:11-5:18', 'WM-D1@8:0-8:7'];
+    assert.deepEqual(summary(await s.openAndWait(uri('py'), 'python', lf)), expected);
+    const doc = uri('py');
+    assert.deepEqual(summary(await s.openAndWait(doc, 'python', cr)), expected);
+    // \r + an inserted \n is one line end, not two; removing the \n again splits nothing.
+    const at = { line: 4, character: 0 };
+    const v1 = await s.change(doc, [{ range: { start: at, end: at }, text: '\n' }]);
+    assert.deepEqual(summary((await s.diagnosticsFor(doc, v1)).diagnostics), expected);
+    const v2 = await s.change(doc, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'x = 1\r' }]);
+    assert.deepEqual(summary((await s.diagnosticsFor(doc, v2)).diagnostics), summary(await s.openAndWait(uri('py'), 'python', s.text(doc))));
+    const ts = "import { App, WorkerManager } from 'worker-manager';\rconst app = new App('x');\rif (require.main === module) {\r  await app.run();\r  WorkerManager.THRESHOLD = 600;\r}\r";
+    const [d6] = await s.openAndWait(uri('mts'), 'typescript', ts);
+    assert.equal(d6.code, 'WM-D6');
+    assert.equal(d6.range.start.line, 4);
+    assert.match(String(d6.message), /on line 4,/);
+  });
+
   test('UTF-16 columns after non-ASCII text, CRLF and tabs (TypeScript)', async () => {
     const s = await start();
     const text = "import { App } from 'worker-manager';\r\nconst app = new App('名前');\r\n\tconst s = '😀'; app.run();\r\n";

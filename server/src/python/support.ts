@@ -27,7 +27,8 @@ class PythonSyntax implements SyntaxState {
     this.tree.edit(treeSitterEdit(change));
   }
 
-  snapshot(text: string): Snapshot | null {
+  snapshot(document: string): Snapshot | null {
+    const text = lineEndsForParser(document);
     const tree = this.tree.current(text);
     if (!tree) return null;
     const facts = this.extractor.extract(tree, text);
@@ -41,6 +42,14 @@ class PythonSyntax implements SyntaxState {
   dispose(): void {
     this.tree.dispose();
   }
+}
+
+/**
+ * The grammar ends lines at \n only, Python (and the editor) at \r too: a lone \r becomes \n for the parser. Same
+ * length, so every offset stays the document's.
+ */
+function lineEndsForParser(text: string): string {
+  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
 }
 
 /** tree-sitter counts rows by \n and columns in UTF-16 units (web-tree-sitter parses JS strings as UTF-16). */
@@ -62,15 +71,26 @@ function advance(from: Point, inserted: string): Point {
   return { row: from.row + rows, column: inserted.length - last - 1 };
 }
 
+/** The change as tree-sitter sees it, in the parser's text (lone \r as \n). */
 function treeSitterEdit(c: TextChange): Edit {
-  const startPosition = pointAt(c.before, c.start);
+  let start = c.start;
+  let before = c.before;
+  let inserted = c.text;
+  if (before.includes('\r') || inserted.includes('\r')) {
+    // A \r just before the change may turn from a line end of its own into half of a \r\n (or back): it is part of the edit.
+    if (start > 0 && before.charCodeAt(start - 1) === 13) start--;
+    const after = lineEndsForParser(before.slice(0, c.start) + c.text + before.slice(c.end));
+    before = lineEndsForParser(before);
+    inserted = after.slice(start, c.start + c.text.length);
+  }
+  const startPosition = pointAt(before, start);
   return {
-    startIndex: c.start,
+    startIndex: start,
     oldEndIndex: c.end,
     newEndIndex: c.start + c.text.length,
     startPosition,
-    oldEndPosition: advance(startPosition, c.before.slice(c.start, c.end)),
-    newEndPosition: advance(startPosition, c.text),
+    oldEndPosition: advance(startPosition, before.slice(start, c.end)),
+    newEndPosition: advance(startPosition, inserted),
   };
 }
 

@@ -33,6 +33,7 @@ export type Rule = (ctx: RuleContext) => Finding[];
 /** `line N` for messages (1-based), from an offset. */
 export function lineOf(text: string, offset: number): number {
   let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  const ends = /\r\n|\r|\n/g;
+  for (let m = ends.exec(text); m && m.index < offset; m = ends.exec(text)) line++;
   return line;
 }
