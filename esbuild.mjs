@@ -1,24 +1,17 @@
-// Bundles what the extension ships: the extension host code, the language server, and the manager CLI
-// (with its worker entry) into dist/, plus the tree-sitter wasm files the language server loads.
+// Bundles what the extension ships: the extension host code, the language server, and the manager's runtime (one
+// file that is the library, the CLI and every process the manager forks; see manager/esbuild.mjs) into dist/, with
+// the tree-sitter wasm files the language server loads. Also builds the manager package's own runtime
+// (manager/dist/worker-manager.js, its main module).
 // `node esbuild.mjs --watch` rebuilds on change; `--production` minifies and drops source maps.
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, copyFileSync } from 'node:fs';
+import { mkdirSync, copyFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
+import { managerBundles } from './manager/esbuild.mjs';
 
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
-
-const bundles = [
-  { entry: 'client/src/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
-  { entry: 'server/src/server.ts', out: 'dist/server.js' },
-  { entry: 'manager/src/cli/main.ts', out: 'dist/wm.js', banner: '#!/usr/bin/env node' },
-  { entry: 'manager/src/worker/entry.ts', out: 'dist/wm-worker.js' },
-  // What an app without its own copy of worker-manager imports when run by dist/wm.js (cli/bundled-package.ts).
-  { entry: 'manager/src/index.ts', out: 'dist/worker-manager.js' },
-  { entry: 'manager/src/cli/esm-resolve-hook.mts', out: 'dist/wm-resolve.mjs', format: 'esm' },
-].filter((b) => existsSync(b.entry));
 
 const common = {
   bundle: true,
@@ -28,9 +21,13 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
-  // The manager looks for its worker entry next to itself; in the bundle that is dist/wm-worker.js.
-  define: { 'process.env.WM_BUNDLED': '"1"' },
 };
+const bundles = [
+  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
+  ...managerBundles('dist', { bundleDependencies: true, production }),
+  ...managerBundles('manager/dist'),
+];
 
 mkdirSync('dist', { recursive: true });
 // The language server loads these next to dist/server.js; a missing one is a broken package, so fail loudly.
@@ -38,19 +35,11 @@ for (const wasm of ['web-tree-sitter/tree-sitter.wasm', 'tree-sitter-python/tree
   const from = require.resolve(wasm);
   copyFileSync(from, join('dist', basename(from)));
 }
+// The CLI the extension runs for apps without a copy of worker-manager of their own (client/src/launch/node.ts).
+writeFileSync('dist/wm.js', "#!/usr/bin/env node\n'use strict';\nrequire('./worker-manager.js').runCli(process.argv.slice(2));\n");
+chmodSync('dist/wm.js', 0o755);
 
-const contexts = await Promise.all(
-  bundles.map((b) =>
-    esbuild.context({
-      ...common,
-      entryPoints: [b.entry],
-      outfile: b.out,
-      external: b.external ?? [],
-      format: b.format ?? common.format,
-      banner: b.banner ? { js: b.banner } : undefined,
-    }),
-  ),
-);
+const contexts = await Promise.all(bundles.map((options) => esbuild.context(options)));
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
   console.log(`watching ${bundles.length} bundles`);

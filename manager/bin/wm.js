@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 'use strict';
-require('../dist/cli/main.js').runCli(process.argv.slice(2));
+require('../dist/worker-manager.js').runCli(process.argv.slice(2));

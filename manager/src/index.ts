@@ -40,3 +40,17 @@ export const InspectorProtocolError = lazyClass(() => client().InspectorProtocol
 export type InspectorProtocolError = ClientModule.InspectorProtocolError;
 export const InspectorUnsupportedError = lazyClass(() => client().InspectorUnsupportedError);
 export type InspectorUnsupportedError = ClientModule.InspectorUnsupportedError;
+
+/** @internal The `wm` command line (bin/wm.js). */
+export function runCli(argv: string[]): void {
+  (require('./cli/main') as typeof import('./cli/main')).runCli(argv);
+}
+
+/** @internal Runs this process as one the manager started (see main/entry-path.ts). */
+export function runWorker(): void {
+  (require('./worker/entry') as typeof import('./worker/entry')).runWorker();
+}
+
+// The manager forks this module for each of its processes: one file to load when bundled, which the app's own
+// require('worker-manager') then finds in the cache.
+if (require.main === module) runWorker();

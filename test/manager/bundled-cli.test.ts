@@ -1,5 +1,5 @@
-// The extension ships the manager as one bundle (dist/wm.js). An app without its own copy of worker-manager
-// still imports it (the bundle's copy), and state that must be one per process stays one across two copies.
+// The extension ships the manager as one bundle (dist/worker-manager.js, run by dist/wm.js). An app without its own
+// copy of worker-manager still imports it (the bundle lends itself), from require() and from import.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,7 @@
 // Warm starts: `wm serve` forks its workers' Node processes before it loads the app. Nothing of that may show:
 // a worker sees the environment as mainProcessStart left it, from its module's first line; processes the app
-// did not need are gone once it serves; a start that fails leaves none behind.
+// did not need are gone once it serves; a start that fails leaves none behind. A worker loads the package once:
+// the file the manager forks is the one the app imports.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +28,7 @@ describe('warm starts', () => {
   it('a worker sees the environment mainProcessStart left, from its first line, and no trace of the warm start', async () => {
     const app = await startWm(WARM, ['--workers', '3'], { env: { FIXTURE_REMOVED: 'set before start' } });
     try {
-      const seen = new Map<string, { atLoad: unknown; now: unknown; warm: unknown }>();
+      const seen = new Map<string, { atLoad: unknown; now: unknown; warm: unknown; entry: string; packageModules: string[] }>();
       for (let i = 0; i < 60 && seen.size < 3; i++) {
         const body = JSON.parse((await request(app.url)).body);
         seen.set(body.name, body);
@@ -38,6 +39,8 @@ describe('warm starts', () => {
         assert.deepEqual(body.atLoad, expected, `${name} at module load`);
         assert.deepEqual(body.now, expected, `${name} while serving`);
         assert.equal(body.warm, null, `${name}: the warm-start marker is gone`);
+        assert.equal(body.entry, join('dist', 'worker-manager.js'), `${name} runs the package's bundle`);
+        assert.deepEqual(body.packageModules, [join('dist', 'worker-manager.js')], `${name} loaded the package as one file`);
       }
     } finally {
       assert.equal((await app.stop()).code, 0);

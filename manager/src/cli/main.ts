@@ -67,6 +67,7 @@ export class UsageError extends WorkerManagerError {}
 
 /** Runs `wm` with `argv` and sets the exit status; errors meant for people are printed without a stack. */
 export function runCli(argv: string[]): void {
+  if (process.env.WM_BUNDLED === '1') (require('./bundled-package') as typeof import('./bundled-package')).provideBundledPackage(__dirname);
   main(argv).then(
     (code) => {
       if (code !== undefined) process.exitCode = code;
@@ -80,9 +81,4 @@ export function runCli(argv: string[]): void {
       process.exit(1);
     },
   );
-}
-
-if (require.main === module) {
-  if (process.env.WM_BUNDLED === '1') (require('./bundled-package') as typeof import('./bundled-package')).provideBundledPackage(__dirname);
-  runCli(process.argv.slice(2));
 }

@@ -1,13 +1,12 @@
-/** Where the child entry point is: next to this file when compiled, next to the bundle when bundled. */
-import { existsSync } from 'node:fs';
+/**
+ * What the manager forks for each of its processes: the package's main module, which runs as the manager's child
+ * when it is the main module (index.ts). Bundled (dist/worker-manager.js, see esbuild.mjs) that is one file, and the
+ * app's own require('worker-manager') then finds it in the cache: a worker loads the package once.
+ */
 import { join } from 'node:path';
 
 export function workerEntryPath(): string {
-  const compiled = join(__dirname, '..', 'worker', 'entry.js');
-  if (process.env.WM_BUNDLED !== '1' && existsSync(compiled)) return compiled;
-  const bundled = join(__dirname, 'wm-worker.js');
-  if (existsSync(bundled)) return bundled;
-  return compiled;
+  return process.env.WM_BUNDLED === '1' ? __filename : join(__dirname, '..', 'index.js');
 }
 
 /**

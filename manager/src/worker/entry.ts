@@ -1,7 +1,8 @@
 /**
- * Entry point of every process the manager starts (WM-3: a fresh Node process that loads the app module again).
+ * What every process the manager starts runs (WM-3: a fresh Node process that loads the app module again).
  * WM_PROCESS_KIND says what to run once the app is loaded: a server worker, the inspector, the reloader, or a
- * custom process.
+ * custom process. The manager forks the package's own main module, which calls runWorker() when it is the main
+ * module (see main/entry-path.ts).
  */
 import type { App } from '../app';
 import { serializeError } from '../errors';
@@ -12,6 +13,13 @@ import { loadSharedContext } from '../shared/context';
 import { primitiveFromDescriptor, setSharedTransport } from '../shared/primitives';
 import { ManagerLink } from './link';
 import { ManagedMultiplexer } from './multiplexer';
+
+/** Runs this process as the manager's child: logs its own failure, the manager reports it. */
+export function runWorker(): void {
+  main().catch((error) => {
+    log.error(serializeError(error).stack ?? String(error));
+  });
+}
 
 async function main(): Promise<void> {
   if (process.env.WM_BUNDLED === '1') (require('../cli/bundled-package') as typeof import('../cli/bundled-package')).provideBundledPackage(__dirname);
@@ -120,7 +128,3 @@ function materialize(descriptors: Record<string, SharedDescriptor>): Record<stri
   }
   return out;
 }
-
-main().catch((error) => {
-  log.error(serializeError(error).stack ?? String(error));
-});

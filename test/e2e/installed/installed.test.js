@@ -8,7 +8,7 @@ const { isAlive, recordFigure, treeView, waitFor } = require('../suite/helpers')
 
 const ID = 'worker-manager.worker-manager-vscode';
 const EXPECTED_FILES = [
-  'dist/extension.js', 'dist/server.js', 'dist/wm.js', 'dist/wm-worker.js', 'dist/worker-manager.js', 'dist/wm-resolve.mjs',
+  'dist/extension.js', 'dist/server.js', 'dist/wm.js', 'dist/worker-manager.js', 'dist/wm-resolve.mjs',
   'dist/tree-sitter.wasm', 'dist/tree-sitter-python.wasm', 'package.json', 'media/icon.png',
 ];
 
