@@ -15,6 +15,7 @@ export function trackContextKeys(model: WorkersModel): { dispose(): void } {
       'workerManager.canRestart': live.some((a) => capabilities(a.state).includes('restart')),
       'workerManager.canAttach': live.some((a) => canAttachTo(a, debugpyInstalled())),
       'workerManager.hasLaunchedApps': apps.some((a) => a.origin === 'launched'),
+      'workerManager.hasConfiguredApps': apps.some((a) => a.origin === 'configured'),
     };
     const key = JSON.stringify(keys);
     if (key === last) return;

@@ -1,7 +1,8 @@
-// The real inspector behind the Workers view: the manager package's InspectorClient (bundled into the
-// extension by esbuild). It speaks to our manager's inspector and to Sanic's, and its watch() uses the
-// change stream when the inspector advertises one, polling otherwise.
-import { InspectorClient } from 'worker-manager';
+// The real inspector behind the Workers view: the manager package's InspectorClient (its compiled module, which
+// tsc writes before esbuild bundles the extension; the package's main is the manager's runtime, not needed here).
+// It speaks to our manager's inspector and to Sanic's, and its watch() uses the change stream when the inspector
+// advertises one, polling otherwise.
+import { InspectorClient } from 'worker-manager/dist/inspector/client';
 import type { Inspector, InspectorFactory, InspectorState } from './inspector';
 
 /** Per request: long enough for a slow remote inspector, short enough that "unreachable" shows soon. */

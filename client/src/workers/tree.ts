@@ -28,7 +28,18 @@ export class WorkersTree implements vscode.TreeDataProvider<WorkersNode>, vscode
 
   refresh(appId?: string): void {
     const app = appId ? this.nodes.get(`app:${appId}`) : undefined;
+    if (appId && !this.model.get(appId)) this.forget(appId, new Set());
     this.changed.fire(app && this.model.get(appId!) ? app : undefined);
+  }
+
+  /** Drops the nodes of an app's processes not in `keep` (all of them, and the app's, once it is gone). */
+  private forget(appId: string, keep: Set<string>): void {
+    const gone = !this.model.get(appId);
+    for (const [id, node] of this.nodes) {
+      if (node.appId !== appId) continue;
+      const processName = node.kind === 'process' ? node.name : node.kind === 'detail' ? node.process : undefined;
+      if (gone || (processName !== undefined && !keep.has(processName))) this.nodes.delete(id);
+    }
   }
 
   /** Redraws live apps every few seconds while `visible` (uptimes). */
@@ -43,7 +54,9 @@ export class WorkersTree implements vscode.TreeDataProvider<WorkersNode>, vscode
     if (!app) return [];
     if (node.kind === 'app') {
       if (app.state && app.status !== 'unreachable') {
-        return orderedProcesses(app.state.workers).map(([name]) => this.node({ kind: 'process', appId: app.id, name }));
+        const names = orderedProcesses(app.state.workers).map(([name]) => name);
+        this.forget(app.id, new Set(names));
+        return names.map((name) => this.node({ kind: 'process', appId: app.id, name }));
       }
       return app.error && app.status === 'unreachable' ? [this.node({ kind: 'message', appId: app.id, text: app.error })] : [];
     }

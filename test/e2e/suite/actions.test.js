@@ -140,7 +140,7 @@ suite('actions on the running app move the states in the tree', () => {
     const p = measure(poll);
     recordFigure('stateChangeToTreeMs', { stream: s, poll: p });
     assert.ok(s.n >= 10, `too few stream samples: ${s.n}`);
-    assert.ok(s.p90 < 200, `with the change stream a change must show within 200 ms (p90 ${s.p90} ms)`);
+    assert.ok(s.max < 200, `with the change stream every change must show within 200 ms (max ${s.max} ms, p90 ${s.p90} ms)`);
     assert.ok(p.n >= 5, `too few poll samples: ${p.n}`);
     assert.ok(p.max < 2000, `polling once a second shows a change within a poll period plus a request (max ${p.max} ms)`);
   });
