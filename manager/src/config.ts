@@ -31,6 +31,11 @@ export const DEFAULTS = {
   INSPECTOR_HOST: 'localhost',
   INSPECTOR_PORT: 6457,
   INSPECTOR_API_KEY: '',
+  /**
+   * Names clients may give in the Host header besides INSPECTOR_HOST and loopback, comma separated: the DNS name
+   * of a machine, a proxy's or a container's published address.
+   */
+  INSPECTOR_ALLOWED_HOSTS: '',
   INSPECTOR_TLS_CERT: '',
   INSPECTOR_TLS_KEY: '',
   /** Largest inspector request body in bytes. */

@@ -11,7 +11,7 @@ export { ProcessState, RESTRICTED_STATE_KEYS, type ProcessRecord, type ProcessTa
 export { LISTENER_EVENTS, type ListenerEvent } from './listeners';
 export { Value, SharedArray, Lock, Semaphore, Event, Queue, SharedPrimitive } from './shared/primitives';
 export { QueueEmpty, QueueFull } from './shared/host';
-export type { Multiplexer, RestartOptions } from './worker/multiplexer';
+export type { Multiplexer, RestartOptions, ScaleOptions } from './worker/multiplexer';
 export type { AppInfo, ManageOptions } from './protocol';
 export { formatTable } from './cli/table';
 export type { ManagerOptions } from './main/manager';

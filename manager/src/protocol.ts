@@ -17,9 +17,10 @@ export type SharedDescriptor =
 export interface CallMap {
   workers: { params: Record<string, never>; result: ProcessTable };
   info: { params: Record<string, never>; result: AppInfo };
-  restart: { params: RestartParams; result: string[] };
-  reload: { params: { zeroDowntime?: boolean }; result: string[] };
-  scale: { params: { replicas: number }; result: string };
+  /** `wait`: answer once the order is carried out (or failed), not once it is taken. */
+  restart: { params: RestartParams & { wait?: boolean }; result: string[] };
+  reload: { params: { zeroDowntime?: boolean; wait?: boolean }; result: string[] };
+  scale: { params: { replicas: number; wait?: boolean }; result: string };
   shutdown: { params: Record<string, never>; result: null };
   manage: { params: ManageParams; result: string[] };
   /** One operation on a cross-process primitive hosted by the manager (see shared/). */

@@ -64,10 +64,10 @@ export async function runReloaderProcess(app: App, link: ManagerLink): Promise<v
     ignoreInitial: true,
     persistent: true,
   });
-  await new Promise<void>((resolveReady, reject) => {
-    watcher.once('ready', resolveReady);
-    watcher.once('error', reject);
-  });
+  // A watcher error (a folder it may not read, the system's limit of watches) costs only what it could not watch:
+  // the app still runs, and the reloader says what is not watched and how to fix it.
+  watcher.on('error', (error: unknown) => log.warn(watcherProblem(error)));
+  await new Promise<void>((resolveReady) => watcher.once('ready', resolveReady));
 
   const changed = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
@@ -90,10 +90,20 @@ export async function runReloaderProcess(app: App, link: ManagerLink): Promise<v
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => void flush(), debounceMs);
   });
-  watcher.on('error', (error: unknown) => log.warn(`File watcher: ${String(error)}`));
   link.on('disconnect', () => process.exit(0));
   process.on('SIGTERM', () => {
     void watcher.close().finally(() => process.exit(0));
   });
   log.info(`Watching ${roots.map((d) => relative(process.cwd(), d) || '.').join(', ')} for changes.`);
+}
+
+function watcherProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOSPC' || code === 'EMFILE') {
+    return (
+      `File watcher: the system's limit of file watches is reached (${code}); some files are not watched for changes. ` +
+      'Raise it (Linux: sudo sysctl fs.inotify.max_user_watches=524288) or watch fewer folders.'
+    );
+  }
+  return `File watcher: ${error instanceof Error ? error.message : String(error)}; the other files are still watched.`;
 }

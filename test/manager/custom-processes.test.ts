@@ -83,6 +83,13 @@ describe('custom processes', () => {
       const badName = await get(`${app.url}/manage?name=${encodeURIComponent('Bad Name')}&fn=forever`);
       assert.equal(badName.status, 400);
       assert.match(badName.json.error, /manage\("Bad Name"\): a process name is letters, digits/);
+      // A name that would make a built-in name (WM-Server-<i>-<n>, WM-Inspector-0, ...) is refused: a later
+      // scale-up would otherwise take the table entry of the custom process and leave it unmanaged.
+      for (const builtIn of ['Server-1', 'inspector', 'Reloader']) {
+        const taken = await get(`${app.url}/manage?name=${builtIn}&fn=forever`);
+        assert.equal(taken.status, 400, builtIn);
+        assert.match(taken.json.error, /names the manager's own processes/, builtIn);
+      }
       const anon = await get(`${app.url}/manage-anonymous`);
       assert.match(anon.json.error, /got an anonymous function, which a fresh process cannot find again/);
       assert.match(anon.json.hint, /Export it from its module/);

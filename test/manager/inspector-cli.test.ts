@@ -142,6 +142,8 @@ describe('wm inspect argument rules (as sanic inspect)', () => {
     const args = parseInspectArgs([], { WM_INSPECTOR_HOST: '0.0.0.0', WM_INSPECTOR_PORT: '7001', WM_INSPECTOR_API_KEY: 'k' });
     assert.deepEqual([args.action, args.host, args.port, args.apiKey], ['info', 'localhost', 7001, 'k']);
     assert.equal(parseInspectArgs(['-H', 'https://example.com'], {}).host, 'https://example.com');
+    assert.equal(parseInspectArgs([], {}).secure, false);
+    assert.equal(parseInspectArgs([], { WM_INSPECTOR_TLS_CERT: 'c.pem', WM_INSPECTOR_TLS_KEY: 'k.pem' }).secure, true, 'TLS as the app turns it on');
   });
 
   it('shows the app line with the runtime, and auto-reload in development mode', () => {

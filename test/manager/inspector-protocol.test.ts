@@ -144,7 +144,7 @@ describe('inspector protocol', () => {
     }
   });
 
-  it('custom commands: keyword arguments from the body, positional ones from "args", sync or async; the value is the result', async () => {
+  it('custom commands: keyword arguments from the body, positional ones from "args", sync or async; the value is the result; a WorkerManagerError is a 400', async () => {
     assert.equal(resultOf(await call(base, 'POST', '/greet', { body: { name: 'inspector' } }), 'greet'), 'Hello, inspector!');
     assert.equal(resultOf(await call(base, 'POST', '/greet'), 'greet'), 'Hello, world!');
     assert.equal(resultOf(await call(base, 'POST', '/sum', { body: { args: [1, 2, '3'] } }), 'sum'), 6, 'async, positional');
@@ -154,6 +154,7 @@ describe('inspector protocol', () => {
     });
     assert.equal(resultOf(await call(base, 'POST', '/nothing'), 'nothing'), null);
     assertError(await call(base, 'POST', '/echo', { body: { args: 'a' } }), 400, /"args" holds the positional arguments of echo and must be a JSON array/);
+    assertError(await call(base, 'POST', '/sum', { body: { args: [1, 'x'] } }), 400, 'sum: every argument must be a number (got "x"). e.g. wm inspect sum 1 2 3');
     assertError(await call(base, 'POST', '/fail'), 500, 'The command "fail" failed: the fixture command failed on purpose');
     assertError(await call(base, 'POST', '/bigint'), 500, /The command "bigint" returned a value that cannot be sent as JSON/);
     assert.equal(resultOf(await call(base, 'POST', '/greet', { body: { name: 'still up' } }), 'greet'), 'Hello, still up!', 'a failing command does not take the inspector down');

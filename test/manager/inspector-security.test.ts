@@ -241,13 +241,16 @@ describe('inspector security: settings that must stop the app', () => {
     }
   });
 
-  it('starts on every interface when given an API key, and still refuses foreign Host headers', async () => {
-    const app = await startInspected(['--workers', '1'], { env: { WM_INSPECTOR_HOST: '0.0.0.0', WM_INSPECTOR_API_KEY: KEY } });
+  it('starts on every interface when given an API key, and still refuses foreign Host headers (but those allowed)', async () => {
+    const env = { WM_INSPECTOR_HOST: '0.0.0.0', WM_INSPECTOR_API_KEY: KEY, WM_INSPECTOR_ALLOWED_HOSTS: 'wm.example.com, proxy.internal' };
+    const app = await startInspected(['--workers', '1'], { env });
     try {
       const base = `http://127.0.0.1:${app.inspectorPort}`;
       const authorization = `Bearer ${KEY}`;
       resultOf(await call(base, 'GET', '/', { headers: { authorization } }), 'info');
-      assertError(await call(base, 'GET', '/', { headers: { authorization, host: 'evil.example' } }), 403, /DNS-rebinding/);
+      assertError(await call(base, 'GET', '/', { headers: { authorization, host: 'evil.example' } }), 403, /DNS-rebinding.*INSPECTOR_ALLOWED_HOSTS/);
+      resultOf(await call(base, 'GET', '/', { headers: { authorization, host: `WM.example.com:${app.inspectorPort}` } }), 'info');
+      resultOf(await call(base, 'GET', '/', { headers: { authorization, host: 'proxy.internal' } }), 'info');
     } finally {
       await app.stop();
     }

@@ -24,7 +24,7 @@ Options:
   -H, --host HOST      inspector host, or http(s)://host   (WM_INSPECTOR_HOST, default localhost)
   -p, --port PORT      inspector port                      (WM_INSPECTOR_PORT, default 6457)
   -k, --api-key KEY    API key                             (WM_INSPECTOR_API_KEY)
-  -s, --secure         HTTPS
+  -s, --secure         HTTPS (WM_INSPECTOR_TLS_CERT and _KEY set: on)
       --ca FILE        trust this CA certificate (e.g. the inspector's self-signed one)
       --insecure       do not verify the inspector's certificate
       --raw            print only the JSON result
@@ -105,7 +105,8 @@ export function parseInspectArgs(argv: string[], env: NodeJS.ProcessEnv = proces
     host: values.host ?? connectableHost(env.WM_INSPECTOR_HOST) ?? 'localhost',
     port,
     apiKey: values.apiKey ?? (env.WM_INSPECTOR_API_KEY || undefined),
-    secure: Boolean(flags.secure),
+    // The app turns TLS on from these; from the same shell, so does this.
+    secure: Boolean(flags.secure) || Boolean(env.WM_INSPECTOR_TLS_CERT && env.WM_INSPECTOR_TLS_KEY),
     ca: values.ca,
     insecure: Boolean(flags.insecure),
     raw: Boolean(flags.raw),

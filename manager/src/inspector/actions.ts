@@ -4,6 +4,7 @@
  * Only names registered here are reachable. Bad arguments are 400 with what to send (Sanic: 500).
  */
 import type { InspectorCommand } from '../app';
+import { WorkerManagerError } from '../errors';
 import { log } from '../log';
 import type { AppInfo } from '../protocol';
 import type { ProcessTable } from '../states';
@@ -108,6 +109,12 @@ async function runCommand(name: string, fn: InspectorCommand, body: Kwargs): Pro
     result = await fn(kwargs, ...args);
   } catch (error) {
     const err = error instanceof Error ? error : new Error(String(error));
+    // The command's own refusal of its arguments (a WorkerManagerError, from any copy of the package) is the
+    // client's mistake: a 400 with the command's words. Anything else is the command failing: a 500, logged.
+    if (err instanceof WorkerManagerError || err.name === 'WorkerManagerError') {
+      const hint = (err as WorkerManagerError).hint;
+      throw new HttpError(400, `${name}: ${err.message}${hint ? ` ${hint}` : ''}`);
+    }
     log.error(`The inspector command "${name}" failed: ${err.stack ?? err.message}`);
     throw new HttpError(500, `The command "${name}" failed: ${err.message}`);
   }

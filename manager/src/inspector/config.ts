@@ -31,6 +31,8 @@ export interface InspectorSettings {
   host: string;
   port: number;
   apiKey: string;
+  /** Host names accepted besides `host` and loopback (INSPECTOR_ALLOWED_HOSTS). */
+  allowedHosts: string[];
   tls?: { certFile: string; keyFile: string };
   maxBody: number;
 }
@@ -43,6 +45,10 @@ export function inspectorSettings(config: Config): InspectorSettings {
     host: String(config.INSPECTOR_HOST ?? 'localhost') || 'localhost',
     port: Number(config.INSPECTOR_PORT),
     apiKey: String(config.INSPECTOR_API_KEY ?? ''),
+    allowedHosts: String(config.INSPECTOR_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
     tls: cert && key ? { certFile: cert, keyFile: key } : undefined,
     maxBody: Number(config.INSPECTOR_MAX_BODY),
   };

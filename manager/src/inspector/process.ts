@@ -35,6 +35,7 @@ export async function runInspectorProcess(app: App, link: ManagerLink): Promise<
   const server = createInspectorServer({
     host: settings.host,
     apiKey: settings.apiKey,
+    allowedHosts: settings.allowedHosts,
     maxBody: settings.maxBody,
     tls,
     actions: new ActionRegistry(link, app.inspectorCommands),

@@ -1,6 +1,7 @@
 /**
  * Who may talk to the inspector. Checked in this order, before any routing:
- * 1. Host: the configured host or a loopback name/address (a page on a rebinding DNS name is refused).
+ * 1. Host: the configured host, INSPECTOR_ALLOWED_HOSTS, or a loopback name/address (a page on a rebinding DNS
+ *    name is refused).
  * 2. Browsers: any `Origin` header, or a `Sec-Fetch-Site` other than none/same-origin, is refused, so no web page
  *    in the user's browser can drive the inspector (Sanic's takes a cross-site text/plain POST).
  * 3. API key, compared in constant time: `Authorization: Bearer <key>`, `Token <key>` or the bare key (as Sanic).
@@ -17,6 +18,8 @@ export interface SecurityOptions {
   host: string;
   /** INSPECTOR_API_KEY; empty: no key needed. */
   apiKey: string;
+  /** INSPECTOR_ALLOWED_HOSTS: more names clients may address it by. */
+  allowedHosts?: string[];
 }
 
 export class RequestGuard {
@@ -25,6 +28,7 @@ export class RequestGuard {
 
   constructor(private readonly options: SecurityOptions) {
     this.allowedHosts = allowedHostNames(options.host);
+    for (const name of options.allowedHosts ?? []) this.allowedHosts.add(hostName(name));
     this.keyDigest = options.apiKey ? digest(options.apiKey) : undefined;
   }
 
@@ -43,7 +47,8 @@ export class RequestGuard {
     throw new HttpError(
       403,
       `Host "${header}" is not this inspector's address (DNS-rebinding protection). ` +
-        `Address it as ${[...new Set([this.options.host, 'localhost', '127.0.0.1'])].join(', ')}, or set INSPECTOR_HOST to the name clients use.`,
+        `Address it as ${[...new Set([this.options.host, ...(this.options.allowedHosts ?? []), 'localhost', '127.0.0.1'])].join(', ')}, ` +
+        'or add the name clients use to INSPECTOR_ALLOWED_HOSTS.',
     );
   }
 

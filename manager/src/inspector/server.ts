@@ -18,6 +18,7 @@ import { RequestGuard } from './security';
 export interface InspectorServerOptions {
   host: string;
   apiKey: string;
+  allowedHosts: string[];
   maxBody: number;
   tls?: { cert: Buffer; key: Buffer };
   actions: ActionRegistry;
@@ -27,7 +28,7 @@ export interface InspectorServerOptions {
 export type InspectorServer = http.Server | https.Server;
 
 export function createInspectorServer(options: InspectorServerOptions): InspectorServer {
-  const guard = new RequestGuard({ host: options.host, apiKey: options.apiKey });
+  const guard = new RequestGuard({ host: options.host, apiKey: options.apiKey, allowedHosts: options.allowedHosts });
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void handle(req, res, guard, options);
   const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(handler);
   // Small limits: the inspector serves a few tools, and a slow or idle client must not hold it.

@@ -4,6 +4,9 @@ import type { ManageOptions } from '../protocol';
 import type { SlotOptions } from './process';
 import { resolveProcessTarget, type ProcessFunction } from './targets';
 
+/** First words of the manager's own process names: a custom process named so could take a built-in one's name. */
+const RESERVED_NAMES = ['Main', 'Server', 'Inspector', 'Reloader'];
+
 /** The slots for `manage(name, fn, kwargs, options)`: `WM-<name>-<i>`, one per worker, with Sanic's rules. */
 export function planManagedProcesses(
   name: string,
@@ -18,6 +21,13 @@ export function planManagedProcesses(
     throw new WorkerManagerError(
       `manage(${JSON.stringify(name)}): a process name is letters, digits, "_", "-" and "." (starting with a letter or digit).`,
       'For example manage("Mailer", ...), which runs as WM-Mailer-0.',
+    );
+  }
+  const builtIn = RESERVED_NAMES.find((reserved) => name.split('-')[0].toLowerCase() === reserved.toLowerCase());
+  if (builtIn) {
+    throw new WorkerManagerError(
+      `manage(${JSON.stringify(name)}): "${builtIn}" names the manager's own processes (WM-Main, WM-Server-<i>-<n>, WM-Inspector-0, WM-Reloader-0).`,
+      'Choose another name, e.g. manage("Mailer", ...).',
     );
   }
   if (options.transient && options.restartable === false) {

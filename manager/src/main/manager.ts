@@ -77,7 +77,7 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
     reload: () => {
       if (this.phase !== 'running') return;
       log.info('Received SIGHUP: reloading every server worker with zero downtime.');
-      void this.reload({ zeroDowntime: true }).catch((error) => log.error(String(error)));
+      this.reload({ zeroDowntime: true }).catch(() => {}); // a replacement that fails is logged where it fails
     },
   });
   private readonly warned = new Set<string>();
@@ -197,6 +197,8 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
   // ---------------------------------------------------------------- slots and processes
 
   private addSlot(options: ConstructorParameters<typeof WorkerProcess>[0]): WorkerProcess {
+    // Names are the table's keys: a second slot of one name would leave the first's process unmanaged.
+    if (this.slots.has(options.name)) throw new Error(`worker-manager bug: a process named ${options.name} already exists.`);
     const slot = new WorkerProcess(options, this.config);
     this.slots.set(slot.name, slot);
     this.changed(slot);
@@ -398,6 +400,15 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
     this.publisher.changed();
   }
 
+  /** queueForSlot for an op that resolves with a start error: rejects with it once the op is done. */
+  private async queueWithOutcome(slot: WorkerProcess, op: () => Promise<StartError | undefined>): Promise<void> {
+    let failed: StartError | undefined;
+    await this.queueForSlot(slot, async () => {
+      failed = await op();
+    });
+    if (failed) throw failed;
+  }
+
   /** Runs `op` after whatever `slot` is already doing: one restart of a process at a time. */
   private queueForSlot(slot: WorkerProcess, op: () => Promise<void>): Promise<void> {
     const previous = this.slotChains.get(slot.name) ?? Promise.resolve();
@@ -431,7 +442,7 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
   }
 
   private async dispatch<M extends CallMethod>(
-    _slot: WorkerProcess,
+    caller: WorkerProcess,
     inc: Incarnation,
     method: M,
     params: CallMap[M]['params'],
@@ -442,14 +453,27 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
       case 'info':
         return this.info();
       case 'restart':
-        return this.startRestart(params as RestartParams).names;
-      case 'reload':
-        return this.startReload(params as { zeroDowntime?: boolean }).names;
+      case 'reload': {
+        const { wait, ...order } = params as RestartParams & { wait?: boolean };
+        const targets = this.restartPlan(method === 'restart' ? order : { allWorkers: true, zeroDowntime: order.zeroDowntime });
+        if (wait && targets.includes(caller)) {
+          throw new WorkerManagerError(`${caller.name} cannot wait for its own restart: it is one of the processes to replace.`, 'Call it without wait: true.');
+        }
+        const done = this.restartSlots(targets, Boolean(order.zeroDowntime));
+        if (wait) await done;
+        else done.catch(() => {}); // each failure is logged where it happens and shows in the table
+        return targets.map((slot) => slot.name);
+      }
       case 'scale': {
-        const { replicas } = params as { replicas: number };
+        const { replicas, wait } = params as { replicas: number; wait?: boolean };
         this.checkReplicas(replicas);
         this.requireRunning('scale');
-        void this.scale(replicas).catch((error) => log.error(`Scaling to ${replicas} failed: ${serializeError(error).message}`));
+        const scaled = this.scale(replicas);
+        if (wait) {
+          await scaled;
+          return `Scaled to ${replicas}`;
+        }
+        scaled.catch((error) => log.error(`Scaling to ${replicas} failed: ${serializeError(error).message}`));
         return `Scaling to ${replicas}`;
       }
       case 'shutdown':
@@ -475,42 +499,40 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
 
   /**
    * Restarts processes (WM-6, WM-7). Names: those processes; `allWorkers` or no names: every transient process
-   * (server workers included). Resolves once every replacement serves and every old process is gone.
+   * (server workers included). Resolves once every replacement serves and every old process is gone; rejects with
+   * the start error of a replacement that does not come up (the manager goes on as for any failed start).
    */
   async restart(params: RestartParams = {}): Promise<string[]> {
-    const { names, done } = this.startRestart(params);
-    await done;
-    return names;
+    const targets = this.restartPlan(params);
+    await this.restartSlots(targets, Boolean(params.zeroDowntime));
+    return targets.map((slot) => slot.name);
   }
 
   /** Restarts what the inspector's `reload` restarts: every transient process (all server workers). */
-  async reload(options: { zeroDowntime?: boolean } = {}): Promise<string[]> {
-    const { names, done } = this.startReload(options);
-    await done;
-    return names;
+  reload(options: { zeroDowntime?: boolean } = {}): Promise<string[]> {
+    return this.restart({ allWorkers: true, zeroDowntime: options.zeroDowntime });
   }
 
-  private startReload(options: { zeroDowntime?: boolean }) {
-    return this.startRestart({ allWorkers: true, zeroDowntime: options.zeroDowntime });
-  }
-
-  /** Checks the order, starts it, and returns the names at once with a promise of completion. */
-  private startRestart(params: RestartParams): { names: string[]; done: Promise<void> } {
+  /** The processes a restart order names, or a refusal that says why. */
+  private restartPlan(params: RestartParams): WorkerProcess[] {
     this.requireRunning('restart');
-    const slots = restartTargets(this.slots, params);
-    const zeroDowntime = Boolean(params.zeroDowntime);
-    const done = Promise.all(
+    return restartTargets(this.slots, params);
+  }
+
+  /** Restarts `slots`; resolves once done, rejects with the first replacement's start error. */
+  private restartSlots(slots: WorkerProcess[], zeroDowntime: boolean): Promise<void> {
+    return Promise.all(
       slots.map((slot) => {
         // A replacement waiting out its crash backoff gives way to the restart asked for now.
         slot.cancelBackoff();
-        return this.queueForSlot(slot, () => this.restartSlot(slot, zeroDowntime));
+        return this.queueWithOutcome(slot, () => this.restartSlot(slot, zeroDowntime));
       }),
     ).then(() => undefined);
-    return { names: slots.map((s) => s.name), done };
   }
 
-  private async restartSlot(slot: WorkerProcess, zeroDowntime: boolean): Promise<void> {
-    if (this.phase !== 'running') return;
+  /** Restarts one slot; resolves with the replacement's start error, if it failed (already logged by spawn). */
+  private async restartSlot(slot: WorkerProcess, zeroDowntime: boolean): Promise<StartError | undefined> {
+    if (this.phase !== 'running') return undefined;
     slot.crashPolicy.reset();
     if (slot.record.crash_loop) {
       slot.retired = false;
@@ -518,27 +540,30 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
     }
     const old = slot.current?.alive ? slot.current : undefined;
     this.patch(slot, { state: 'RESTARTING' });
-    // The inspector's port cannot be held by two processes at once (no SO_REUSEPORT in Node 20): its new self
-    // would only find the port taken. It restarts shutdown-first, which is all the overlap it can have.
-    if (zeroDowntime && old && slot.kind !== 'inspector') {
+    // Zero downtime is for server workers, whose ack means "serving". Other processes restart shutdown-first: the
+    // inspector's port cannot be held by two processes at once (no SO_REUSEPORT in Node 20), and a custom process
+    // acks before its function runs, so two copies would only overlap on whatever they hold (a port, a lock).
+    if (zeroDowntime && old && slot.isServer) {
       this.standby.set(slot, old);
-      const inc = this.spawn(slot);
-      const ok = await inc.acked.then(() => true, () => false);
-      if (!ok) return; // onDeath puts the previous process back
+      const failed = await startOutcome(this.spawn(slot));
+      if (failed) return failed; // onDeath puts the previous process back
       this.standby.delete(slot);
       slot.retiring.add(old);
       await old.stop('handover', this.gracefulMs());
-      return;
+      return undefined;
     }
     if (old) {
       if (slot.isServer) this.patch(slot, { serving: false });
       await old.stop('shutdown', this.gracefulMs());
     }
-    if (this.phase !== 'running') return;
-    await this.spawn(slot).acked.catch(() => {});
+    if (this.phase !== 'running') return undefined;
+    return startOutcome(this.spawn(slot));
   }
 
-  /** Sets the number of server workers (WM-8); resolves when new ones serve and removed ones are gone. */
+  /**
+   * Sets the number of server workers (WM-8); resolves when new ones serve and removed ones are gone, rejects with
+   * the start error of a new one that does not come up.
+   */
   scale(replicas: number): Promise<void> {
     try {
       this.checkReplicas(replicas);
@@ -552,7 +577,7 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
       if (replicas > active.length) {
         log.info(`Scaling up from ${active.length} to ${replicas} server workers.`);
         const added = Array.from({ length: replicas - active.length }, () => this.addServerSlot());
-        await Promise.all(added.map((slot) => this.queueForSlot(slot, () => this.spawn(slot).acked.catch(() => {}))));
+        await Promise.all(added.map((slot) => this.queueWithOutcome(slot, () => startOutcome(this.spawn(slot)))));
       } else if (replicas < active.length) {
         log.info(`Scaling down from ${active.length} to ${replicas} server workers (newest first, drained).`);
         const victims = active.sort((a, b) => b.index - a.index).slice(0, active.length - replicas);
@@ -691,4 +716,12 @@ function indent(text: string): string {
     .split('\n')
     .map((line) => `    ${line}`)
     .join('\n');
+}
+
+/** Waits for a process's ack: undefined once it serves, its start error if it never does. */
+function startOutcome(inc: Incarnation): Promise<StartError | undefined> {
+  return inc.acked.then(
+    () => undefined,
+    (error: StartError) => error,
+  );
 }

@@ -35,9 +35,14 @@ export function resolveProcessTarget(fn: ProcessFunction | string, processName: 
     if (key) return `${file}:${key}`;
   }
   const label = fn.name ? `function ${fn.name}` : 'an anonymous function';
+  const name = fn.name || 'myProcess';
+  // ES modules other than the app's are listed nowhere this process can search, exported or not.
+  const esmHint = esmNamespaces.size > 0 && fn.name
+    ? ` If it is exported from an ES module the app imports, name it: "path/to/module.mjs:${name}", or re-export it from the app module.`
+    : '';
   throw new WorkerManagerError(
     `manage("${processName}", ...) got ${label}, which a fresh process cannot find again.`,
-    `Export it from its module (export function ${fn.name || 'myProcess'}(kwargs) {...}) or pass "path/to/module.js:${fn.name || 'myProcess'}" instead.`,
+    `Export it from its module (export function ${name}(kwargs) {...}) or pass "path/to/module.js:${name}" instead.${esmHint}`,
   );
 }
 

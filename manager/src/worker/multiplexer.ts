@@ -14,9 +14,20 @@ export interface RestartOptions {
   name?: string;
   allWorkers?: boolean;
   zeroDowntime?: boolean;
+  /**
+   * Resolve once every replacement serves and reject with the start error of one that does not (default: once the
+   * manager has taken the order). Not for a restart that replaces the caller itself.
+   */
+  wait?: boolean;
 }
 
-const RESTART_OPTION_KEYS = new Set(['names', 'name', 'allWorkers', 'zeroDowntime']);
+/** Options of app.m.scale(). */
+export interface ScaleOptions {
+  /** Resolve once the new workers serve and removed ones are gone; reject if a new one does not come up. */
+  wait?: boolean;
+}
+
+const RESTART_OPTION_KEYS = new Set(['names', 'name', 'allWorkers', 'zeroDowntime', 'wait']);
 
 /** What `app.m` offers, in a managed process or in single-process mode. */
 export interface Multiplexer {
@@ -25,7 +36,7 @@ export interface Multiplexer {
   readonly state: ProcessRecord;
   readonly workers: ProcessTable;
   restart(names?: string | string[] | RestartOptions, options?: RestartOptions): Promise<string[]>;
-  scale(replicas: number): Promise<string>;
+  scale(replicas: number, options?: ScaleOptions): Promise<string>;
   terminate(): Promise<null>;
   manage(name: string, fn: ProcessFunction | string, kwargs?: Record<string, unknown>, options?: ManageOptions): Promise<string[]>;
 }
@@ -82,8 +93,9 @@ export class ManagedMultiplexer implements Multiplexer {
 
   /**
    * Restart: no argument restarts this process; a string of comma-separated names or an array (or `{ names }`) restarts those;
-   * `{ allWorkers: true }` restarts every restartable process; `zeroDowntime` starts each replacement and waits
-   * for its ack before stopping the old process. Resolves with the names restarted.
+   * `{ allWorkers: true }` restarts every transient process (all server workers); `zeroDowntime` starts each
+   * replacement and waits for its ack before stopping the old process. Resolves with the names restarted, once the
+   * manager has taken the order, or with `wait` once it is carried out (rejecting with a replacement's start error).
    */
   restart(names?: string | string[] | RestartOptions, options: RestartOptions = {}): Promise<string[]> {
     if (names && typeof names === 'object' && !Array.isArray(names)) options = { ...names, ...options };
@@ -99,15 +111,16 @@ export class ManagedMultiplexer implements Multiplexer {
     }
     const given = options.names ?? options.name;
     const list = (typeof given === 'string' ? given.split(',') : (given ?? [])).map((n) => String(n).trim()).filter(Boolean);
-    const params: RestartParams = { zeroDowntime: options.zeroDowntime ?? false };
+    const params: RestartParams & { wait?: boolean } = { zeroDowntime: options.zeroDowntime ?? false };
     if (options.allWorkers) params.allWorkers = true;
     else params.names = list.length > 0 ? list : [this.name];
+    if (options.wait) params.wait = true;
     return this.link.call('restart', params);
   }
 
-  /** Sets the number of server workers; resolves once the manager has taken the order. */
-  scale(replicas: number): Promise<string> {
-    return this.link.call('scale', { replicas });
+  /** Sets the number of server workers; resolves once the manager has taken the order (or, with wait, carried it out). */
+  scale(replicas: number, options: ScaleOptions = {}): Promise<string> {
+    return this.link.call('scale', options.wait ? { replicas, wait: true } : { replicas });
   }
 
   /** Shuts the whole app down. */

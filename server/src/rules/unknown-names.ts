@@ -172,18 +172,23 @@ function checkArguments(ctx: RuleContext, c: CallFact, out: Findings): void {
     if (allowed) checkKeys(c.keywords, allowed, `${m.method}()`, 'TypeError: unexpected keyword argument', out);
     return;
   }
-  // TS: manage(name, fn, kwargs, options), restart(names?, options?) take options objects.
+  // TS: manage(name, fn, kwargs, options), restart(names?, options?), scale(n, options?) take options objects.
   let options: Value[] = [];
   let allowed: ReadonlySet<string> | undefined;
+  let consequence = 'ignored: the option does nothing';
   if (m.method === 'manage') {
     options = c.args.slice(3, 4);
     allowed = TS_API.manageOptions;
   } else if (m.method === 'restart' && m.owner === 'multiplexer') {
     options = c.args.slice(0, 2);
     allowed = TS_API.restartOptions;
+    consequence = 'the call is refused at run time';
+  } else if (m.method === 'scale' && m.owner === 'multiplexer') {
+    options = c.args.slice(1, 2);
+    allowed = TS_API.scaleOptions;
   }
   for (const o of options) {
-    if (allowed && o.kind === 'literal' && o.type === 'object' && o.props) checkKeys(o.props, allowed, `${m.method}()`, 'ignored: the option does nothing', out);
+    if (allowed && o.kind === 'literal' && o.type === 'object' && o.props) checkKeys(o.props, allowed, `${m.method}()`, consequence, out);
   }
 }
 

@@ -37,7 +37,8 @@ export const TS_API = {
   /** WorkerManager's public members; the manager is young, so only near-misses of these are reported. */
   managerMembers: new Set(['manage', 'restart', 'reload', 'scale', 'shutdown', 'forceStop', 'run', 'table', 'info', 'config', 'address', 'running', ...OBJECT_MEMBERS]),
   manageOptions: new Set(['transient', 'tracked', 'restartable', 'workers']),
-  restartOptions: new Set(['allWorkers', 'zeroDowntime']),
+  restartOptions: new Set(['names', 'name', 'allWorkers', 'zeroDowntime', 'wait']),
+  scaleOptions: new Set(['wait']),
   listenerMethods: LISTENER_METHODS,
 };
 
