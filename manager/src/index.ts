@@ -14,7 +14,8 @@ export { QueueEmpty, QueueFull } from './shared/host';
 export type { Multiplexer, RestartOptions, ScaleOptions } from './worker/multiplexer';
 export type { AppInfo, ManageOptions } from './protocol';
 export { formatTable } from './cli/table';
-export type { ManagerOptions } from './main/manager';
+export type { ManagerOptions, ManagerEvents } from './main/manager';
+export { loadApp, type AppLocator } from './loader';
 export type { InspectorState, InspectorInfo, InspectorClientOptions, WatchOptions, Watch } from './inspector/client';
 
 /*

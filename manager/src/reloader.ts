@@ -90,7 +90,7 @@ export async function runReloaderProcess(app: App, link: ManagerLink): Promise<v
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => void flush(), debounceMs);
   });
-  link.on('disconnect', () => process.exit(0));
+  link.whenManagerLost(() => process.exit(0));
   process.on('SIGTERM', () => {
     void watcher.close().finally(() => process.exit(0));
   });

@@ -33,6 +33,8 @@ export interface RunSettings {
   workers: number;
   dev: boolean;
   singleProcess: boolean;
+  /** Started by a script's app.run() (not `wm serve`): error messages mention the main-guard. */
+  startedByScript: boolean;
 }
 
 /** Folds run options into the app's config and checks the result. */
@@ -51,6 +53,7 @@ export function resolveSettings(app: App, options: RunOptions): RunSettings {
     workers: config.WORKERS,
     dev: Boolean(config.AUTO_RELOAD),
     singleProcess: Boolean(options.singleProcess),
+    startedByScript: !options.locator,
   };
 }
 
@@ -80,6 +83,15 @@ export async function runApp(app: App, options: RunOptions): Promise<void> {
   try {
     const settings = resolveSettings(app, options);
     if (settings.singleProcess) {
+      // What needs a manager cannot run here: say so rather than leave the user waiting for it.
+      const needManager = [
+        settings.workers > 1 ? `${settings.workers} workers` : '',
+        app.config.INSPECTOR ? 'the inspector' : '',
+        settings.dev ? 'auto-reload (--dev)' : '',
+      ].filter(Boolean);
+      if (needManager.length) {
+        log.warn(`Single-process mode serves in this process, without a manager: ${needManager.join(', ')} need one and are off. Drop --single-process to have them.`);
+      }
       const { serveSingleProcess } = require('./single') as typeof import('./single.js');
       code = await serveSingleProcess(app, settings);
     } else {
@@ -90,7 +102,7 @@ export async function runApp(app: App, options: RunOptions): Promise<void> {
         workers: settings.workers,
         host: settings.host,
         port: settings.port,
-        startedByScript: !options.locator,
+        startedByScript: settings.startedByScript,
         dev: settings.dev,
       });
       code = await manager.run();

@@ -26,7 +26,7 @@ export async function serveSingleProcess(app: App, settings: RunSettings): Promi
   server.keepAliveTimeout = app.config.KEEP_ALIVE_TIMEOUT * 1000;
   const drainer = new ConnectionDrainer(server);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code ? bindError(error.code, settings.host, settings.port, true) : error));
+    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code ? bindError(error.code, settings.host, settings.port, settings.startedByScript) : error));
     server.listen(settings.port, settings.host, resolve);
   }).catch((error) => {
     throw error instanceof WorkerManagerError ? error : new WorkerManagerError(String(error));

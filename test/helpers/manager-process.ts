@@ -33,6 +33,8 @@ export interface StartOptions {
   /** Wait for "Listening on" (default true). */
   waitForListening?: boolean;
   timeoutMs?: number;
+  /** Its own process group (pgid = its pid), for signals to the whole group (process.kill(-pid, ...)). */
+  detached?: boolean;
 }
 
 /** `wm serve <target> --port 0 ...args` */
@@ -50,6 +52,7 @@ export async function startProcess(argv: string[], options: StartOptions = {}): 
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: '1', WM_LOG_LEVEL: process.env.WM_LOG_LEVEL ?? 'info', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   let text = '';
   const listeners = new Set<() => void>();

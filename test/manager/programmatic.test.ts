@@ -4,8 +4,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { WorkerManager, type ProcessRecord } from 'worker-manager';
-import { loadApp } from 'worker-manager/dist/loader';
+import { loadApp, WorkerManager, type ProcessRecord } from 'worker-manager';
 import { alive, FIXTURES, request } from '../helpers/manager-process';
 
 describe('WorkerManager from code', () => {

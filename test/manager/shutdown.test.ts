@@ -74,4 +74,33 @@ describe('shutdown', () => {
     const took = Date.now() - t0;
     assert.ok(took < 1500, `workers exited in ${took} ms`);
   });
+
+  // What a service manager (systemd's KillMode=control-group) or a closing terminal does: signal every process.
+  it('SIGTERM to the whole process group stops gracefully, starting no replacement for the draining workers', async () => {
+    const app = await startWm(CONTROL, ['--workers', '2'], { detached: true });
+    const inFlight = Array.from({ length: 4 }, () => request(`${app.url}/slow?ms=800`));
+    await new Promise((r) => setTimeout(r, 200));
+    process.kill(-app.pid, 'SIGTERM');
+    for (const r of await Promise.all(inFlight)) assert.equal(r.status, 200);
+    assert.equal((await app.exited).code, 0);
+    assert.doesNotMatch(app.output(), /starting its replacement/);
+  });
+
+  it('SIGHUP to the whole process group reloads every worker with zero downtime; requests in flight finish', async () => {
+    const app = await startWm(CONTROL, ['--workers', '2'], { detached: true });
+    try {
+      const before = await table(app.url);
+      const inFlight = Array.from({ length: 4 }, () => request(`${app.url}/slow?ms=800`));
+      await new Promise((r) => setTimeout(r, 200));
+      process.kill(-app.pid, 'SIGHUP');
+      for (const r of await Promise.all(inFlight)) assert.equal(r.status, 200);
+      await until(async () => {
+        const t = await table(app.url);
+        return ['WM-Server-0-0', 'WM-Server-1-0'].every((n) => t[n].starts === 2 && t[n].state === 'ACKED' && t[n].pid !== before[n].pid);
+      }, 'both workers replaced', 10_000);
+      assert.ok(alive(app.pid), 'the manager stays');
+    } finally {
+      await app.stop();
+    }
+  });
 });

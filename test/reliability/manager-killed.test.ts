@@ -59,4 +59,22 @@ describe('manager killed with SIGKILL', () => {
     assert.ok(Math.max(...times) <= BOUND_MS, `all gone within ${BOUND_MS} ms: ${times.map((ms) => ms.toFixed(0)).join(', ')}`);
     assert.deepEqual(cut, [], 'every request that reached a worker was finished');
   });
+
+  it('while its workers are still starting, none of them goes on to serve as an orphan', async (t) => {
+    // WM-Server-1-0 takes 3 s in beforeServerStart; the manager dies after WM-Server-0-0 serves.
+    const app = await startWm(RELIABILITY_APP, ['--workers', '2'], {
+      env: { REL_SLOW_WORKER: 'WM-Server-1-0', REL_SLOW_START_MS: '3000' },
+      waitForListening: false,
+    });
+    await until(() => childPids(app.pid).length === 2, 'two workers forked', 10_000);
+    await sleep(800);
+    const children = childPids(app.pid);
+    process.kill(app.pid, 'SIGKILL');
+    const t0 = performance.now();
+    await until(() => children.every((p) => !alive(p)), 'both workers gone, the one still starting too', BOUND_MS, 5).catch((error: Error) => {
+      for (const p of children) if (alive(p)) process.kill(p, 'SIGKILL');
+      throw error;
+    });
+    t.diagnostic(`gone ${(performance.now() - t0).toFixed(0)} ms after the manager`);
+  });
 });

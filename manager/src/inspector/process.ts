@@ -42,7 +42,7 @@ export async function runInspectorProcess(app: App, link: ManagerLink): Promise<
     streams,
   });
   const listener = new Listener(server, settings, Boolean(tls), setError);
-  stopOnRequest(server, streams, listener);
+  stopOnRequest(link, server, streams, listener);
   await listener.start();
 }
 
@@ -136,7 +136,7 @@ function explainListenError(error: NodeJS.ErrnoException, host: string, port: nu
  * The manager stops the inspector with SIGTERM, or goes away: answer what is in flight, end the streams, exit.
  * A response being written (to a shutdown request, say) gets a moment to leave.
  */
-function stopOnRequest(server: InspectorServer, streams: EventStreams, listener: Listener): void {
+function stopOnRequest(link: ManagerLink, server: InspectorServer, streams: EventStreams, listener: Listener): void {
   let stopping = false;
   const stop = () => {
     if (stopping) return;
@@ -152,5 +152,5 @@ function stopOnRequest(server: InspectorServer, streams: EventStreams, listener:
     setInterval(() => server.closeIdleConnections(), 20).unref();
   };
   process.on('SIGTERM', stop);
-  process.on('disconnect', stop);
+  link.whenManagerLost(stop);
 }

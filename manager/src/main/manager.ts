@@ -26,6 +26,8 @@ import { buildTable, TablePublisher } from './table';
 import type { ProcessFunction } from './targets';
 /** Scaled-down server workers stay listed as TERMINATED (as in Sanic), the newest this many. */
 const TERMINATED_KEPT = 8;
+/** How long a worker that started draining on its own waits for its replacement (see onMessage 'serving'). */
+const LEAVING_GRACE_MS = 100;
 
 export interface ManagerOptions {
   locator: AppLocator;
@@ -282,7 +284,13 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
       case 'serving':
         if (slot.current !== inc || !slot.isServer) break;
         this.patch(slot, { serving: message.serving });
-        if (!message.serving && !inc.stopRequested && this.phase === 'running') this.replaceLeaving(slot, inc);
+        if (!message.serving && !inc.stopRequested && this.phase === 'running') {
+          // A SIGTERM to the whole process group (systemd, kill -TERM -pgid) reaches the workers and the manager
+          // at once, and a worker's word can come first: give the manager's own signal a moment to arrive.
+          setTimeout(() => {
+            if (!inc.stopRequested && this.phase === 'running' && slot.current === inc) this.replaceLeaving(slot, inc);
+          }, LEAVING_GRACE_MS);
+        }
         break;
       case 'state': {
         if (slot.current !== inc) break;
@@ -313,6 +321,9 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
     if (this.standby.get(slot) === inc) {
       // The previous incarnation died while its replacement was starting: nothing to fall back on now.
       this.standby.delete(slot);
+      if (!inc.stopRequested && this.phase === 'running') {
+        log.warn(`${slot.name}'s previous process (pid ${inc.pid}) died (${describeExit(inc.exitInfo!)}) while its replacement was starting.`);
+      }
       return;
     }
     if (slot.current !== inc) return;
@@ -532,7 +543,8 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
 
   /** Restarts one slot; resolves with the replacement's start error, if it failed (already logged by spawn). */
   private async restartSlot(slot: WorkerProcess, zeroDowntime: boolean): Promise<StartError | undefined> {
-    if (this.phase !== 'running') return undefined;
+    // Removed by a scale-down since the order was taken (a crash-looped slot is the one retired slot to bring back).
+    if (this.phase !== 'running' || (slot.retired && !slot.record.crash_loop)) return undefined;
     slot.crashPolicy.reset();
     if (slot.record.crash_loop) {
       slot.retired = false;
@@ -546,6 +558,7 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
     if (zeroDowntime && old && slot.isServer) {
       this.standby.set(slot, old);
       const failed = await startOutcome(this.spawn(slot));
+      if (slot.retired) return undefined; // a scale-down took the slot meanwhile and stopped both processes
       if (failed) return failed; // onDeath puts the previous process back
       this.standby.delete(slot);
       slot.retiring.add(old);
@@ -554,9 +567,12 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
     }
     if (old) {
       if (slot.isServer) this.patch(slot, { serving: false });
-      await old.stop('shutdown', this.gracefulMs());
+      // While other workers serve, the old one hands its keep-alive connections over as in a zero-downtime
+      // restart (closing idle ones at once races clients writing on them); alone, it closes them now.
+      const othersServe = this.activeServers().some((other) => other !== slot && other.record.serving);
+      await old.stop(slot.isServer && othersServe ? 'handover' : 'shutdown', this.gracefulMs());
     }
-    if (this.phase !== 'running') return undefined;
+    if (this.phase !== 'running' || slot.retired) return undefined;
     return startOutcome(this.spawn(slot));
   }
 
@@ -603,11 +619,12 @@ export class WorkerManager extends EventEmitter<ManagerEvents> {
     slot.retired = true;
     slot.cancelBackoff();
     this.patch(slot, { state: 'TERMINATED', serving: false });
-    const inc = slot.current;
-    if (inc?.alive) {
-      slot.retiring.add(inc);
-      await inc.stop('handover', this.gracefulMs());
-    }
+    // A zero-downtime restart under way has two processes here: the one starting and the one still serving.
+    const standby = this.standby.get(slot);
+    this.standby.delete(slot);
+    const live = [slot.current, standby].filter((inc): inc is Incarnation => inc?.alive === true);
+    for (const inc of live) slot.retiring.add(inc);
+    await Promise.all(live.map((inc) => inc.stop('handover', this.gracefulMs())));
   }
 
   private pruneTerminated(): void {

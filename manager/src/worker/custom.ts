@@ -14,7 +14,7 @@ export async function runCustomProcess(link: ManagerLink, started: () => void): 
   link.send({ t: 'ack' });
   started();
   // The manager going away must not leave this process behind.
-  link.on('disconnect', () => process.exit(0));
+  link.whenManagerLost(() => process.exit(0));
   try {
     await fn(kwargs);
   } catch (error) {

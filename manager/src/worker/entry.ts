@@ -32,22 +32,24 @@ async function main(): Promise<void> {
   const become = process.env.WM_WARM === '1' ? link.next('become') : undefined;
   const init = link.next('init');
   const listen = link.next('listen');
-  // Ctrl-C reaches the whole process group; the manager decides how this process stops.
-  const ignoreSigint = (): void => {};
-  process.on('SIGINT', ignoreSigint);
+  // Ctrl-C and a closing terminal's SIGHUP reach the whole process group; the manager decides how this process
+  // stops (and reloads on SIGHUP).
+  const ignoreGroupSignal = (): void => {};
+  process.on('SIGINT', ignoreGroupSignal);
+  process.on('SIGHUP', ignoreGroupSignal);
   if (become) {
-    // Forked ahead of time (main/warm-start.ts): wait to be given a role, and go if the manager goes first.
-    const leave = (): never => process.exit(0);
-    link.once('disconnect', leave);
+    // Forked ahead of time (main/warm-start.ts): wait to be given a role (the link ends it if the manager goes first).
     applyEnv((await become).env);
-    link.off('disconnect', leave);
   }
   const name = process.env.WM_PROCESS_NAME ?? 'WM-Unknown';
   const kind = (process.env.WM_PROCESS_KIND ?? 'server') as ProcessKind;
   setLogProcessName(name);
   link.send({ t: 'started' });
-  // Custom processes get SIGINT the usual way (Sanic's contract: a long-running one stops on SIGINT/SIGTERM).
-  if (kind === 'custom') process.off('SIGINT', ignoreSigint);
+  // Custom processes get these the usual way (Sanic's contract: a long-running one stops on SIGINT/SIGTERM).
+  if (kind === 'custom') {
+    process.off('SIGINT', ignoreGroupSignal);
+    process.off('SIGHUP', ignoreGroupSignal);
+  }
 
   // Until the process is up, any error is a start-up failure the manager reports by name.
   let failed = false;

@@ -13,6 +13,12 @@ export class ManagerLink extends EventEmitter {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   /** The socket handle that came with the `listen` message. */
   private listenHandle?: unknown;
+  /**
+   * What this process does when the manager goes away (killed, even with SIGKILL). Until a role says otherwise it
+   * ends at once: a process still starting (or a warm one never adopted) has nothing to do without the manager,
+   * and must not go on to serve as an orphan.
+   */
+  private managerLost: () => void = () => process.exit(1);
 
   constructor(private readonly channel: NodeJS.Process = process) {
     super();
@@ -20,8 +26,13 @@ export class ManagerLink extends EventEmitter {
     channel.on('disconnect', () => {
       for (const { reject } of this.pending.values()) reject(new Error('The manager went away.'));
       this.pending.clear();
-      this.emit('disconnect');
+      this.managerLost();
     });
+  }
+
+  /** Sets what this process does once the manager is gone (see `managerLost`). */
+  whenManagerLost(handler: () => void): void {
+    this.managerLost = handler;
   }
 
   get connected(): boolean {

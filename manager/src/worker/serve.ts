@@ -59,7 +59,7 @@ export async function serveWorker(app: App, link: ManagerLink, handle: unknown, 
 
   link.on('stop', (message: { mode: StopMode; timeoutMs: number }) => void stop(message.mode, message.timeoutMs));
   // The manager is gone (killed, even with SIGKILL): stop within about a second rather than linger as an orphan.
-  link.on('disconnect', () => void stop('shutdown', 500));
+  link.whenManagerLost(() => void stop('shutdown', 500));
   // `kill <pid>` on a worker: drain and go; the manager replaces it.
   process.on('SIGTERM', () => void stop('handover', Number(app.config.GRACEFUL_SHUTDOWN_TIMEOUT) * 1000));
 
