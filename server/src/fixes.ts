@@ -8,7 +8,8 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { RuleCode } from './analysis/dialect';
 import { analyze, fixInput, type Analysis } from './analyzer';
 import { findingKey } from './diagnostics';
-import type { LanguageSupport, TextEditSpan } from './language';
+import type { Span } from './analysis/model';
+import type { FixInput, LanguageSupport, TextEditSpan } from './language';
 import type { Settings } from './settings';
 import { applyEdits, minimalEdit, overlaps } from './text';
 
@@ -42,6 +43,7 @@ export function codeActions(req: ActionRequest): CodeAction[] {
     const input = fixInput(analysis);
     const byKey = new Map(analysis.findings.map((f) => [findingKey(f), f]));
     const fixAllOffered = new Set<RuleCode>();
+    const fixable = fixableCounter(analysis, input);
     for (const d of req.diagnostics) {
       if (d.source !== 'worker-manager') continue;
       const finding = byKey.get(`${String(d.code)}@${doc.offsetAt(d.range.start)}-${doc.offsetAt(d.range.end)}`);
@@ -50,8 +52,8 @@ export function codeActions(req: ActionRequest): CodeAction[] {
       if (finding.fix && edits) {
         actions.push({ title: finding.fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true, edit: workspaceEdit(doc, edits) });
       }
-      const sameKind = analysis.findings.filter((f) => f.code === finding.code && f.fix);
-      if (sameKind.length > 1 && !fixAllOffered.has(finding.code)) {
+      // Only when it does more than this one fix would (a fix that cannot be made here has no edits).
+      if (!fixAllOffered.has(finding.code) && fixable(finding.code) > 1) {
         fixAllOffered.add(finding.code);
         const data: FixAllData = { uri: doc.uri, version: doc.version, code: finding.code };
         const action: CodeAction = { title: `Fix all ${finding.code} problems in this file`, kind: CodeActionKind.QuickFix, diagnostics: [d], data };
@@ -69,6 +71,28 @@ export function codeActions(req: ActionRequest): CodeAction[] {
     if (edit) actions.push({ title: 'Fix all worker-manager problems', kind: FIX_ALL_KIND, edit });
   }
   return actions;
+}
+
+/**
+ * How many different fixes the findings of a code have that can be made here (a wrap shared by neighbours is one;
+ * counting stops at 2, enough to offer fix-all).
+ */
+function fixableCounter(analysis: Analysis, input: FixInput): (code: RuleCode) => number {
+  const counts = new Map<RuleCode, number>();
+  return (code) => {
+    let n = counts.get(code);
+    if (n === undefined) {
+      const seen = new Set<string>();
+      for (const f of analysis.findings) {
+        if (f.code !== code || !f.fix) continue;
+        const edits = analysis.support.fixer.edits(f.fix, input);
+        if (edits && edits.length > 0) seen.add(edits.map((e) => `${e.span.start}:${e.span.end}`).join(','));
+        if (seen.size === 2) break;
+      }
+      counts.set(code, (n = seen.size));
+    }
+    return n;
+  };
 }
 
 function workspaceEdit(doc: TextDocument, edits: TextEditSpan[]): { changes: Record<string, TextEdit[]> } {
@@ -119,19 +143,59 @@ function analyzeFresh(state: ReturnType<LanguageSupport['open']>, support: Langu
 /** A non-overlapping set of fix edits for one pass; at most one move (moves may each create a listener). */
 function chooseEdits(analysis: Analysis, codes: Set<RuleCode> | undefined): TextEditSpan[] {
   const input = fixInput(analysis);
-  const chosen: TextEditSpan[] = [];
+  const chosen = new ChosenEdits();
   let moved = false;
-  for (const f of analysis.findings) {
-    if (!f.fix || (codes && !codes.has(f.code))) continue;
-    if (f.fix.kind === 'moveToListener' && moved) continue;
-    const edits = analysis.support.fixer.edits(f.fix, input);
+  for (const { code, fix } of analysis.findings) {
+    if (!fix || (codes && !codes.has(code)) || (fix.kind === 'moveToListener' && moved)) continue;
+    const edits = analysis.support.fixer.edits(fix, input);
     if (!edits || edits.length === 0) continue;
-    if (edits.every((e) => chosen.some((c) => same(c, e)))) continue; // the same wrap, reached from a neighbour
-    if (edits.some((e) => chosen.some((c) => overlaps(c.span, e.span) || (c.span.start === e.span.start && c.span.end === e.span.end)))) continue;
-    chosen.push(...edits);
-    if (f.fix.kind === 'moveToListener') moved = true;
+    if (edits.every((e) => chosen.has(e))) continue; // the same wrap, reached from a neighbour
+    if (edits.some((e) => chosen.conflicts(e.span))) continue;
+    for (const e of edits) chosen.add(e);
+    if (fix.kind === 'moveToListener') moved = true;
   }
-  return chosen;
+  return chosen.list;
 }
 
-const same = (a: TextEditSpan, b: TextEditSpan): boolean => a.span.start === b.span.start && a.span.end === b.span.end && a.text === b.text;
+/** Edits chosen so far, kept sorted so a conflict is found by a binary search (a file may need thousands). */
+class ChosenEdits {
+  readonly list: TextEditSpan[] = [];
+  private readonly sorted: Span[] = [];
+  private readonly byRange = new Map<string, string>();
+
+  has(e: TextEditSpan): boolean {
+    return this.byRange.get(`${e.span.start}:${e.span.end}`) === e.text;
+  }
+
+  /** `s` overlaps a chosen edit, or replaces the same range (two insertions at one place conflict too). */
+  conflicts(s: Span): boolean {
+    const i = this.firstFrom(s.start);
+    if (i > 0 && this.sorted[i - 1].end > s.start) return true;
+    for (let j = i; j < this.sorted.length && this.sorted[j].start <= s.end; j++) {
+      const c = this.sorted[j];
+      if (overlaps(c, s) || (c.start === s.start && c.end === s.end)) return true;
+      if (c.start > s.start) break;
+    }
+    return false;
+  }
+
+  add(e: TextEditSpan): void {
+    this.list.push(e);
+    this.byRange.set(`${e.span.start}:${e.span.end}`, e.text);
+    let i = this.firstFrom(e.span.start);
+    while (i < this.sorted.length && this.sorted[i].start === e.span.start && this.sorted[i].end <= e.span.end) i++;
+    this.sorted.splice(i, 0, e.span);
+  }
+
+  /** The index of the first chosen span starting at or after `offset`. */
+  private firstFrom(offset: number): number {
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sorted[mid].start < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}

@@ -4,49 +4,96 @@
  */
 import type { Span } from './analysis/model';
 import type { FixInput, TextEditSpan } from './language';
-import { blankLinesBefore, eolOf, indentAt, indentBlock, lineEndOf, lineStartOf, nextLineStart, skipBlankLines, splitLines, startsLine } from './text';
+import { blankLinesBefore, eolOf, indentAt, indentBlock, indentUnit, lineEndOf, lineStartOf, nextLineStart, skipBlankLines, splitLines, startsLine } from './text';
 
-/** The statement's whole lines, if nothing else shares them (only blanks, `;` and a comment around it). */
-export function ownLines(text: string, stmt: Span, comment: RegExp): Span | null {
-  if (!startsLine(text, stmt.start)) return null;
-  const end = lineEndOf(text, stmt.end);
-  const rest = text.slice(stmt.end, end).replace(/^\s*;?\s*/, '');
-  if (rest !== '' && !comment.test(rest)) return null;
-  return { start: lineStartOf(text, stmt.start), end };
+/** The file's line end and indentation unit, worked out once per fix input: each may read the whole file. */
+const styles = new WeakMap<FixInput, { eol: string; unit?: string }>();
+
+export function styleOf(input: FixInput, fallbackIndent: number): { eol: string; unit: string } {
+  const style = eolStyle(input);
+  style.unit ??= indentUnit(input.text, fallbackIndent);
+  return { eol: style.eol, unit: style.unit };
+}
+
+function eolStyle(input: FixInput): { eol: string; unit?: string } {
+  let style = styles.get(input);
+  if (!style) styles.set(input, (style = { eol: eolOf(input.text) }));
+  return style;
 }
 
 /**
- * The flagged statements next to `stmt` that a wrap should take along (`app.prepare()` + `Sanic.serve()`):
- * same indentation, only blank or comment lines between them.
+ * The whole lines from `first` to `last` (one statement, or a run of them), if nothing else shares them: only
+ * blanks before `first`, only blanks, a `;` and a comment after `last`.
  */
-export function adjacentGroup(text: string, stmt: Span, all: Span[], commentLine: RegExp): Span[] {
-  const sorted = [...new Map(all.map((s) => [`${s.start}:${s.end}`, s])).values()].sort((a, b) => a.start - b.start);
-  const i = sorted.findIndex((s) => s.start === stmt.start && s.end === stmt.end);
-  if (i === -1) return [stmt];
-  const indent = indentAt(text, stmt.start);
-  const joins = (a: Span, b: Span): boolean =>
-    a.end <= b.start &&
-    indentAt(text, b.start) === indent &&
-    splitLines(text.slice(a.end, b.start)).every((l, k) => {
-      const t = (k === 0 ? l.replace(/^\s*;/, '') : l).trim();
-      return t === '' || commentLine.test(t);
-    });
-  let lo = i;
-  let hi = i;
-  while (lo > 0 && joins(sorted[lo - 1], sorted[lo])) lo--;
-  while (hi < sorted.length - 1 && joins(sorted[hi], sorted[hi + 1])) hi++;
-  return sorted.slice(lo, hi + 1);
+export function ownLines(text: string, first: Span, comment: RegExp, last: Span = first): Span | null {
+  if (!startsLine(text, first.start)) return null;
+  const end = lineEndOf(text, last.end);
+  const rest = text.slice(last.end, end).replace(/^\s*;?\s*/, '');
+  if (rest !== '' && !comment.test(rest)) return null;
+  return { start: lineStartOf(text, first.start), end };
+}
+
+interface WrapMemo {
+  /** Each flagged statement's run: itself and the flagged statements right next to it. */
+  groups: Map<string, Span[]>;
+  edits: Map<Span[], TextEditSpan | null>;
+}
+
+/** Per fix input: fix-all asks for the wrap of every statement of a run, and each must cost only its own lines. */
+const wrapMemos = new WeakMap<FixInput, WrapMemo>();
+const keyOf = (s: Span): string => `${s.start}:${s.end}`;
+
+/**
+ * Wraps `stmt` and the flagged statements next to it (`app.prepare()` + `Sanic.serve()`: same indentation, only
+ * blank or comment lines, or a `;`, between them) in `open` ... `close` (close null for Python's indentation-only
+ * blocks). The runs are those of every statement a wrap is planned for.
+ */
+export function wrapRun(input: FixInput, stmt: Span, unit: string, open: string, close: string | null, comment: RegExp): TextEditSpan | null {
+  let memo = wrapMemos.get(input);
+  if (!memo) {
+    const planned = input.plans.flatMap((p) => (p.kind === 'wrapInGuard' ? [p.stmt] : []));
+    wrapMemos.set(input, (memo = { groups: runsOf(input.text, planned, comment), edits: new Map() }));
+  }
+  const group = memo.groups.get(keyOf(stmt)) ?? [stmt];
+  let edit = memo.edits.get(group);
+  if (edit === undefined) memo.edits.set(group, (edit = wrapLines(input, group, unit, open, close, comment)));
+  return edit;
+}
+
+/** Runs of adjacent statements, in one pass over them in source order. */
+function runsOf(text: string, all: Span[], commentLine: RegExp): Map<string, Span[]> {
+  const sorted = [...new Map(all.map((s) => [keyOf(s), s])).values()].sort((a, b) => a.start - b.start);
+  const runs = new Map<string, Span[]>();
+  let run: Span[] = [];
+  let indent = sorted.length > 0 ? indentAt(text, sorted[0].start) : '';
+  let runIndent = indent;
+  sorted.forEach((s, i) => {
+    if (i > 0) {
+      const prev = sorted[i - 1];
+      const gap = prev.end <= s.start ? text.slice(prev.end, s.start) : null;
+      // On the same line as the one before, a statement has its indentation; on a new line that line starts in the gap.
+      if (gap !== null && /[\r\n]/.test(gap)) indent = indentAt(text, s.start);
+      const joins = gap !== null && indent === runIndent && splitLines(gap).every((l, k) => {
+        const t = (k === 0 ? l.replace(/^\s*;/, '') : l).trim();
+        return t === '' || commentLine.test(t);
+      });
+      if (!joins) {
+        run = [];
+        runIndent = indent;
+      }
+    }
+    run.push(s);
+    runs.set(keyOf(s), run);
+  });
+  return runs;
 }
 
 /** Wraps the lines of `group` in `open` ... `close` (close null for Python's indentation-only blocks). */
-export function wrapLines(input: FixInput, group: Span[], unit: string, open: string, close: string | null, comment: RegExp): TextEditSpan | null {
+function wrapLines(input: FixInput, group: Span[], unit: string, open: string, close: string | null, comment: RegExp): TextEditSpan | null {
   const { text } = input;
-  const first = ownLines(text, group[0], comment);
-  const last = ownLines(text, group[group.length - 1], comment);
-  if (!first || !last) return null;
-  const region = { start: first.start, end: last.end };
-  if (input.snapshot.hasMultilineString(region)) return null;
-  const eol = eolOf(text);
+  const region = ownLines(text, group[0], comment, group[group.length - 1]);
+  if (!region || input.snapshot.hasMultilineString(region)) return null;
+  const { eol } = eolStyle(input);
   const indent = indentAt(text, region.start);
   const body = indentBlock(text.slice(region.start, region.end), unit, eol);
   return { span: region, text: `${indent}${open}${eol}${body}${close === null ? '' : `${eol}${indent}${close}`}` };
@@ -58,7 +105,7 @@ export function takeStatement(input: FixInput, stmt: Span, comment: RegExp, newI
   const own = ownLines(text, stmt, comment);
   if (!own || input.snapshot.hasMultilineString(own)) return null;
   const oldIndent = indentAt(text, own.start);
-  const eol = eolOf(text);
+  const { eol } = eolStyle(input);
   const lines = splitLines(text.slice(own.start, own.end))
     .map((l) => (l.startsWith(oldIndent) ? l.slice(oldIndent.length) : l.trimStart()))
     .map((l) => (l.trim() === '' ? '' : newIndent + l))

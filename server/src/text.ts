@@ -41,9 +41,19 @@ export function indentAt(text: string, offset: number): string {
   return m ? m[0] : '';
 }
 
-/** Only blanks between the line start and `offset`. */
+/** Only blanks between the line start and `offset` (looks back only as far as the first non-blank). */
 export function startsLine(text: string, offset: number): boolean {
-  return text.slice(lineStartOf(text, offset), offset).trim() === '';
+  for (let i = Math.min(offset, text.length) - 1; i >= 0; i--) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10 || ch === 13) return true;
+    if (!isBlank(ch)) return false;
+  }
+  return true;
+}
+
+/** Whitespace that is not a line end (as `trim()` sees it). */
+function isBlank(ch: number): boolean {
+  return ch === 32 || ch === 9 || ch === 11 || ch === 12 || ch === 0xa0 || ch === 0xfeff || (ch >= 0x2000 && ch <= 0x200a) || ch === 0x2028 || ch === 0x2029 || ch === 0x1680 || ch === 0x202f || ch === 0x205f || ch === 0x3000;
 }
 
 /** The file's indentation unit: a tab if lines are tab-indented, else the smallest indentation used. */
@@ -102,12 +112,17 @@ export function minimalEdit(before: string, after: string): { span: Span; text: 
 const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
 const isLowSurrogate = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
 
-/** Applies non-overlapping edits. */
+/** Applies non-overlapping edits, in one pass over the text. */
 export function applyEdits(text: string, edits: ReadonlyArray<{ span: Span; text: string }>): string {
-  const sorted = [...edits].sort((a, b) => b.span.start - a.span.start || b.span.end - a.span.end);
-  let out = text;
-  for (const e of sorted) out = out.slice(0, e.span.start) + e.text + out.slice(e.span.end);
-  return out;
+  const sorted = [...edits].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  const parts: string[] = [];
+  let at = 0;
+  for (const e of sorted) {
+    parts.push(text.slice(at, e.span.start), e.text);
+    at = e.span.end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
 }
 
 /** How many blank lines are right above the line starting at `lineStart` (stops at `max`). */

@@ -143,3 +143,94 @@ describe('fix all of one kind', () => {
     await session.close(uri);
   });
 });
+
+/** The quick-fix titles offered for the diagnostics of `code`, per diagnostic (line: titles, preferred marked *). */
+async function offered(languageId: string, name: string, text: string, code: string): Promise<string[]> {
+  const uri = pathToFileURL(join(FIX_DIR, name)).href;
+  const diagnostics = (await session.openAndWait(uri, languageId, text)).filter((d) => d.code === code);
+  const out: string[] = [];
+  for (const d of diagnostics) {
+    const actions = await session.codeActions(uri, d.range, [d]);
+    out.push(`${d.range.start.line + 1}: ${actions.map((a) => `${a.title}${a.isPreferred ? '*' : ''}`).join(' | ')}`);
+  }
+  await session.close(uri);
+  return out;
+}
+
+describe('no fix where it would change what the code does', () => {
+  const PY_HEAD = 'from multiprocessing import Queue\n\nfrom sanic import Sanic\n\napp = Sanic("moves")\n';
+  const TS_HEAD = "import { App, Queue } from 'worker-manager';\n\nconst app = new App('moves');\n";
+  const MOVE_PY = 'Move into a main_process_start listener*';
+  const MOVE_TS = 'Move into a mainProcessStart listener*';
+
+  test('a shared-context write that later module-level code reads, or whose names it rebinds, stays put (Python)', async () => {
+    const text =
+      PY_HEAD +
+      'app.shared_ctx.q = Queue()\napp.shared_ctx.q.put(1)\n' + // 6: read right after
+      'size = 10\napp.shared_ctx.size = size\nsize = 20\n' + // 9: `size` rebound
+      'count = 1\napp.shared_ctx.count = count\ncount += 1\n' + // 12: rebound by +=
+      'app.shared_ctx.whole = Queue()\nprint(vars(app.shared_ctx))\n' + // 14: the whole context read
+      'app.shared_ctx.later = Queue()\n\n\ndef show():\n    print(app.shared_ctx.later)\n\n\nshow()\n' + // 16: read in a function called here
+      // close cousins: read only in a handler, an unrelated name rebound
+      'app.shared_ctx.handled = Queue()\nother = 1\nother = 2\n\n\n@app.get("/")\nasync def index(request):\n    request.app.shared_ctx.handled.put(1)\n';
+    assert.deepEqual(await offered('python', 'moves.scratch.py', text, 'WM-D2'), [
+      '6: Ignore WM-D2 on this line',
+      '9: Ignore WM-D2 on this line',
+      '12: Ignore WM-D2 on this line',
+      '14: Ignore WM-D2 on this line',
+      '16: Ignore WM-D2 on this line',
+      `24: ${MOVE_PY} | Ignore WM-D2 on this line`,
+    ]);
+  });
+
+  test('a shared-context write or a manage() that later code depends on stays put (TS)', async () => {
+    const text =
+      TS_HEAD +
+      'app.sharedCtx.q = new Queue();\napp.sharedCtx.q.put(1);\n' + // 4
+      'let size = 10;\napp.sharedCtx.size = size;\nsize++;\n' + // 7
+      "let job = './a.js';\napp.manager.manage('A', job, {});\njob = './b.js';\n" + // 10
+      "app.sharedCtx.free = new Queue();\napp.manager.manage('B', './b.js', {});\n"; // 12, 13: nothing depends on them
+    assert.deepEqual(await offered('typescript', 'moves.scratch.ts', text, 'WM-D2'), [
+      '4: Ignore WM-D2 on this line',
+      '7: Ignore WM-D2 on this line',
+      `12: ${MOVE_TS} | Ignore WM-D2 on this line`,
+    ]);
+    assert.deepEqual(await offered('typescript', 'moves.scratch.ts', text, 'WM-D5'), [
+      '10: Ignore WM-D5 on this line',
+      '13: Move into a mainProcessReady listener* | Ignore WM-D5 on this line',
+    ]);
+  });
+
+  test('a statement that shares its line with unflagged code gets no wrap, and no fix-all that would do nothing', async () => {
+    const text = 'from sanic import Sanic\n\napp = Sanic("x")\nx = 1; app.run()\nprint(x); Sanic.serve()\n';
+    assert.deepEqual(await offered('python', 'same-line.scratch.py', text, 'WM-D1'), ['4: Ignore WM-D1 on this line', '5: Ignore WM-D1 on this line']);
+  });
+
+  test('neighbours that one wrap covers get no fix-all besides it', async () => {
+    const text = 'from sanic import Sanic\n\napp = Sanic("x")\napp.prepare() ; Sanic.serve()\n';
+    const wrap = 'Wrap in `if __name__ == "__main__":`* | Ignore WM-D1 on this line';
+    assert.deepEqual(await offered('python', 'neighbours.scratch.py', text, 'WM-D1'), [`4: ${wrap}`, `4: ${wrap}`]);
+  });
+});
+
+describe('code actions stay fast on thousands of statements sharing a line', () => {
+  const cases: Array<[string, string, string, (i: number) => string]> = [
+    ['python', 'py', 'from multiprocessing import Queue\nfrom sanic import Sanic\napp = Sanic("a")\n', (i) => `app.shared_ctx.q${i} = Queue(); `],
+    ['typescript', 'ts', "import { App, Queue } from 'worker-manager';\nconst app = new App('a');\n", (i) => `app.sharedCtx.q${i} = new Queue(); `],
+    ['python', 'py', 'from sanic import Sanic\napp = Sanic("a")\n', () => 'app.run(); '],
+    ['python', 'py', 'from sanic import Sanic\napp = Sanic("a")\n', () => 'app.m.restt(); '],
+  ];
+  for (const [languageId, ext, head, statement] of cases) {
+    test(`${statement(0).trim()} x 8,000`, async () => {
+      const text = head + Array.from({ length: 8000 }, (_, i) => statement(i)).join('') + '\n';
+      const uri = pathToFileURL(join(FIX_DIR, `long-line.scratch.${ext}`)).href;
+      const [first] = await session.openAndWait(uri, languageId, text, 15_000);
+      const t0 = performance.now();
+      await session.codeActions(uri, first.range, [first]); // with fix-all edits inline: this client cannot resolve
+      await session.codeActions(uri, ZERO, [], ['source.fixAll.workerManager']);
+      // Quadratic work took seconds here (3.3 s per request before).
+      assert.ok(performance.now() - t0 < 2000, `answered in ${(performance.now() - t0).toFixed(0)} ms`);
+      await session.close(uri);
+    });
+  }
+});

@@ -125,6 +125,7 @@ describe('huge and pathological files', () => {
     ['deeply nested brackets (Python)', 'python', () => 'from sanic import Sanic\napp = Sanic("x")\nx = ' + '('.repeat(20000) + 'app.run()' + ')'.repeat(20000) + '\n'],
     ['deeply nested brackets (TS)', 'typescript', () => "import { App } from 'worker-manager';\nconst app = new App('x');\nconst x = " + '['.repeat(20000) + 'app.run()' + ']'.repeat(20000) + ';\n'],
     ['one 400 kB line', 'python', () => 'from sanic import Sanic\napp = Sanic("x"); ' + 'app.run(); '.repeat(5_000) + 'x = [1, 2]; '.repeat(30_000)],
+    ['16,000 findings on one line with a noqa', 'python', () => 'from multiprocessing import Queue\nfrom sanic import Sanic\napp = Sanic("x")\n' + Array.from({ length: 8000 }, (_, i) => `app.shared_ctx.q${i} = Queue(); `).join('') + '# noqa: WM-D4\n'],
     ['binary junk', 'python', () => {
       const rnd = prng(SEED);
       return Array.from({ length: 100_000 }, () => String.fromCharCode(Math.floor(rnd() * 0x10000))).join('');

@@ -38,8 +38,16 @@ export interface Dialect {
   classMember(cls: string, name: string): Sym | undefined;
   /** What calling a class makes (`Sanic(...)` → app); undefined if not tracked. */
   construct(cls: string): Sym | undefined;
-  /** Builtins that make plain, unshareable objects when called (`dict()`, `new Map()`). */
-  plainBuiltins: ReadonlySet<string>;
+  /** Builtins the rules know, when the module does not shadow them (`dict`, `frozenset`; `Map`, `Uint8Array`). */
+  builtins: ReadonlySet<string>;
+  /**
+   * The type, as the library's unsafe-object warning names it, of the plain object a call of a builtin makes
+   * (`dict()` → 'dict', `new Map()` → 'Map', `String(1)` → 'string'); undefined when that depends on the
+   * arguments or the call throws (`Map()` without `new`).
+   */
+  builtinType(name: string, isNew: boolean, argCount: number): string | undefined;
+  /** Builtins whose result the library checks item by item, as it checks a tuple (`tuple([...])`, `frozenset({...})`). */
+  itemwiseBuiltins: ReadonlySet<string>;
   /** The type name of a builtin parameter annotation that marks the app (`app: Sanic`). */
   appAnnotations: ReadonlySet<string>;
   /** A call or decorator on an app-like receiver that registers a function. */

@@ -32,7 +32,8 @@ export interface Exec {
 export type Value =
   | { kind: 'path'; path: Path; spans: Span[]; span: Span }
   | CallValue
-  | { kind: 'literal'; type: string; span: Span; props?: Prop[]; text?: string }
+  /** `items`: a list or set literal's elements (Sanic checks each item of `tuple([...])`, `frozenset({...})`). */
+  | { kind: 'literal'; type: string; span: Span; props?: Prop[]; text?: string; items?: Value[] }
   | { kind: 'sequence'; type: 'tuple' | 'frozenset'; items: Value[]; span: Span }
   | { kind: 'function'; fn: number; span: Span }
   | { kind: 'other'; span: Span };
@@ -96,6 +97,7 @@ export interface AssignFact {
 export interface BindingFact {
   exec: Exec;
   name: string;
+  /** Null when bound by code that is not followed (`a, b = f()`, `x += 1`, a loop variable, `const { a } = o`). */
   value: Value | null;
   span: Span;
 }
@@ -216,6 +218,7 @@ export function shiftFacts(f: Facts, d: number): void {
         break;
       case 'literal':
         if (v.props) props(v.props);
+        v.items?.forEach(value);
         break;
       case 'sequence':
         v.items.forEach(value);

@@ -14,6 +14,12 @@ type Entry =
 
 const MAX_DEPTH = 12;
 
+/** A call by name of a function of this file: `main()`, `fill()`. */
+export interface LocalCall {
+  call: CallFact;
+  target: number;
+}
+
 export class Semantics {
   readonly functions = new Map<number, FunctionFact>();
   /** The file imports the library (sanic / worker-manager): only then do unknown names called `app` count as the app. */
@@ -27,6 +33,9 @@ export class Semantics {
   private readonly names = new Map<number, Map<string, Sym>>();
   /** What calling a local function or class makes, by its id (UNKNOWN while being worked out: recursion stops). */
   private readonly made = new Map<number, Sym>();
+  /** Calls by name of the file's functions (and classes), in source order: the call graph the rules follow. */
+  readonly localCalls: LocalCall[] = [];
+  private moduleRuns: Map<number, CallFact> | undefined;
 
   constructor(
     readonly facts: Facts,
@@ -45,6 +54,11 @@ export class Semantics {
     // Definitions of every kind (import, def, class, assignment) in source order: the nearest preceding one wins.
     for (const names of this.scopes.values()) for (const list of names.values()) if (list.length > 1) list.sort((a, b) => a.at - b.at);
     this.libraryImported = facts.imports.some((i) => dialect.libraryModules.some((m) => i.module === m || i.module.startsWith(`${m}.`)));
+    for (const c of facts.calls) {
+      if (c.callee.length !== 1) continue;
+      const target = this.resolve(c.callee, c.exec, c.span.start);
+      if (target.k === 'function') this.localCalls.push({ call: c, target: target.id });
+    }
     this.computeRoles();
   }
 
@@ -118,7 +132,7 @@ export class Semantics {
       const sym = this.dialect.moduleMember(module, name);
       if (sym) return { sym, positional: false };
     }
-    if (this.dialect.plainBuiltins.has(name)) return { sym: { k: 'builtin', name }, positional: false };
+    if (this.dialect.builtins.has(name)) return { sym: { k: 'builtin', name }, positional: false };
     return { sym: this.appByName(name, { k: 'unknown', origin: 'unbound' }), positional: false };
   }
 
@@ -159,6 +173,8 @@ export class Semantics {
       case 'param':
         return this.paramSym(e.fn, e.index);
       case 'binding': {
+        // Bound by code that is not followed: it may be anything, as an import may.
+        if (e.value === null) return REBOUND;
         if (this.depth > MAX_DEPTH) return UNKNOWN_VALUE;
         this.depth++;
         try {
@@ -293,26 +309,61 @@ export class Semantics {
       }
     }
     // Calls: `app.register_listener(fn, "...")`, `app.mainProcessStart((app) => {...})`, `new App(name, handler)`.
-    const edges: Array<[number, number]> = [];
     for (const c of this.facts.calls) {
       const reg = this.callRegistration(c);
       if (reg) this.addRole(this.functionOf(c.args[reg.fnArg], c.exec), reg.role);
-      if (c.callee.length === 1 && c.exec.scope !== MODULE) {
-        const target = this.resolve(c.callee, c.exec, c.span.start);
-        if (target.k === 'function') edges.push([c.exec.scope, target.id]);
-      }
     }
     // A helper called from a listener runs as that listener.
+    const edges = this.localCalls.filter((l) => l.call.exec.scope !== MODULE);
     for (let changed = true, rounds = 0; changed && rounds < 50; rounds++) {
       changed = false;
-      for (const [from, to] of edges) {
-        for (const role of this.roles.get(from) ?? []) changed = this.addRole(to, role) || changed;
+      for (const { call, target } of edges) {
+        for (const role of this.roles.get(call.exec.scope) ?? []) changed = this.addRole(target, role) || changed;
       }
     }
     this.rolesReady = true;
     // parameters of listeners resolve differently now
     this.names.clear();
     this.made.clear();
+  }
+
+  /**
+   * The module-level call that runs a function when the module is imported (`fill()` at module level, or a
+   * function that one calls, and so on), if any: the function's code is module-level code one call away.
+   */
+  moduleCallOf(scope: number): CallFact | undefined {
+    if (scope === MODULE) return undefined;
+    this.moduleRuns ??= this.computeModuleRuns();
+    return this.moduleRuns.get(scope);
+  }
+
+  private computeModuleRuns(): Map<number, CallFact> {
+    const runs = new Map<number, CallFact>();
+    const callees = new Map<number, number[]>();
+    const queue: number[] = [];
+    for (const { call, target } of this.localCalls) {
+      if (this.functions.get(target)?.kind !== 'function') continue;
+      if (call.exec.moduleLevel) {
+        if (!runs.has(target)) {
+          runs.set(target, call);
+          queue.push(target);
+        }
+      } else {
+        const list = callees.get(call.exec.scope);
+        if (list) list.push(target);
+        else callees.set(call.exec.scope, [target]);
+      }
+    }
+    // Breadth first, so each function keeps the first module-level call that reaches it.
+    for (let i = 0; i < queue.length; i++) {
+      const via = runs.get(queue[i])!;
+      for (const target of callees.get(queue[i]) ?? []) {
+        if (runs.has(target)) continue;
+        runs.set(target, via);
+        queue.push(target);
+      }
+    }
+    return runs;
   }
 
   /** The registration a call makes, if it is one. */
@@ -332,6 +383,7 @@ export class Semantics {
 }
 
 const EMPTY: ReadonlySet<Role> = new Set();
+const REBOUND: Sym = { k: 'unknown', origin: 'rebound' };
 
 /**
  * The definition a use at `at` sees, from definitions sorted by position: in its own scope the nearest one before

@@ -21,11 +21,19 @@ export type Sym =
   | { k: 'instance'; of: string }
   /** A function defined in this file. */
   | { k: 'function'; id: number }
+  /**
+   * A standard-library class whose objects are not shared between processes (`queue.Queue`, `threading.Lock`,
+   * `asyncio.Queue`): `type` is the type as Python prints it (`queue.Queue`, `_thread.lock`).
+   */
+  | { k: 'plainType'; type: string }
   /** A builtin the module does not shadow: `dict`, `int` (Python), `Map`, `Object` (TS). */
   | { k: 'builtin'; name: string }
   /** A member of something known that is not itself tracked: `Sanic.start_method`, `app.config`. */
   | { k: 'member'; of: Sym; name: string }
-  /** Something we cannot see into: an import from elsewhere, a parameter, an unbound name, a local value. */
-  | { k: 'unknown'; origin: 'import' | 'param' | 'unbound' | 'value' };
+  /**
+   * Something we cannot see into: an import from elsewhere, a parameter, an unbound name, a local value, a name
+   * bound by code that is not followed ('rebound': `a, b = f()`, `x += 1`, a loop variable).
+   */
+  | { k: 'unknown'; origin: 'import' | 'param' | 'unbound' | 'value' | 'rebound' };
 
 export const UNKNOWN_VALUE: Sym = { k: 'unknown', origin: 'value' };

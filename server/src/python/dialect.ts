@@ -33,6 +33,31 @@ const PRIMITIVES = [
   'Semaphore', 'BoundedSemaphore', 'Condition', 'Barrier', 'Manager', 'Pipe',
 ];
 
+/**
+ * Standard-library classes whose objects live in one process, by module, with their type as Python prints it:
+ * Sanic warns when one is put on the shared context (its module is not multiprocessing or ctypes).
+ */
+const QUEUE_TYPES: Record<string, string> = { Queue: 'queue.Queue', LifoQueue: 'queue.LifoQueue', PriorityQueue: 'queue.PriorityQueue', SimpleQueue: '_queue.SimpleQueue' };
+const ASYNCIO_QUEUES = ['Queue', 'LifoQueue', 'PriorityQueue'];
+const ASYNCIO_LOCKS = ['Lock', 'Event', 'Condition', 'Semaphore', 'BoundedSemaphore', 'Barrier'];
+const THREADING_TYPES: Record<string, string> = {
+  Lock: '_thread.lock',
+  RLock: '_thread.RLock',
+  Event: 'threading.Event',
+  Condition: 'threading.Condition',
+  Semaphore: 'threading.Semaphore',
+  BoundedSemaphore: 'threading.BoundedSemaphore',
+  Barrier: 'threading.Barrier',
+};
+
+function plainTypes(types: Record<string, string>): Record<string, Sym> {
+  return Object.fromEntries(Object.entries(types).map(([name, type]) => [name, { k: 'plainType', type } as Sym]));
+}
+
+function inModule(module: string, names: string[]): Record<string, string> {
+  return Object.fromEntries(names.map((name) => [name, `${module}.${name}`]));
+}
+
 const MODULES: Record<string, Record<string, Sym>> = {
   sanic: {
     Sanic: { k: 'class', name: 'Sanic' },
@@ -58,6 +83,15 @@ const MODULES: Record<string, Record<string, Sym>> = {
   'multiprocessing.synchronize': prims(['Lock', 'RLock', 'Semaphore', 'BoundedSemaphore', 'Condition', 'Event', 'Barrier']),
   'multiprocessing.queues': prims(['Queue', 'SimpleQueue', 'JoinableQueue']),
   'multiprocessing.managers': prims(['SyncManager']),
+  queue: plainTypes(QUEUE_TYPES),
+  asyncio: {
+    ...plainTypes({ ...inModule('asyncio.queues', ASYNCIO_QUEUES), ...inModule('asyncio.locks', ASYNCIO_LOCKS) }),
+    queues: { k: 'module', name: 'asyncio.queues' },
+    locks: { k: 'module', name: 'asyncio.locks' },
+  },
+  'asyncio.queues': plainTypes(inModule('asyncio.queues', ASYNCIO_QUEUES)),
+  'asyncio.locks': plainTypes(inModule('asyncio.locks', ASYNCIO_LOCKS)),
+  threading: plainTypes(THREADING_TYPES),
 };
 
 function prims(names: string[]): Record<string, Sym> {
@@ -95,6 +129,9 @@ export const PY_API = {
   startMethods: new Set(['fork', 'spawn', 'forkserver']),
 };
 
+/** Builtins that make a plain object of their own type when called. */
+const PLAIN_BUILTINS: ReadonlySet<string> = new Set(['int', 'float', 'complex', 'str', 'bytes', 'bytearray', 'bool', 'dict', 'list', 'set', 'object']);
+
 export const pythonDialect: Dialect = {
   language: 'python',
   sharedCtx: 'shared_ctx',
@@ -103,7 +140,10 @@ export const pythonDialect: Dialect = {
   moduleMember: (module, name) => MODULES[module]?.[name],
   classMember: (cls, name) => CLASS_MEMBERS[cls]?.[name],
   construct: (cls) => (cls === 'Sanic' ? { k: 'app' } : cls === 'Blueprint' ? { k: 'blueprint' } : undefined),
-  plainBuiltins: new Set(['int', 'float', 'complex', 'str', 'bytes', 'bytearray', 'bool', 'dict', 'list', 'set', 'object']),
+  builtins: new Set([...PLAIN_BUILTINS, 'tuple', 'frozenset']),
+  // Sanic prints `type(value)`: the builtin's own name.
+  builtinType: (name) => (PLAIN_BUILTINS.has(name) ? name : undefined),
+  itemwiseBuiltins: new Set(['tuple', 'frozenset']),
   appAnnotations: new Set(['Sanic']),
   registration,
   constructorRegistration: () => null,

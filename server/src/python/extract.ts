@@ -20,6 +20,7 @@ import {
   type Value,
 } from '../analysis/model';
 import { isWatchedRef } from '../analysis/watched';
+import { binaryType, comparisonType, eitherType, unaryType } from './operators';
 
 /** Deeper nesting than this is not looked into (it is never worker-manager code, and recursion must stay bounded). */
 const MAX_DEPTH = 400;
@@ -171,6 +172,15 @@ class Walker {
         return this.importFrom(node, ctx);
       case 'if_statement':
         return this.ifStatement(node, ctx);
+      case 'conditional_expression':
+        return this.conditional(node, ctx);
+      case 'boolean_operator':
+        return this.booleanOperator(node, ctx);
+      case 'match_statement':
+        return this.matchStatement(node, ctx);
+      case 'for_statement':
+        this.rebind(node.childForFieldName('left'), ctx);
+        return this.children(node, ctx);
       case 'return_statement':
       case 'raise_statement':
         this.exit(node, ctx);
@@ -187,6 +197,13 @@ class Walker {
   private call(node: Node, ctx: Ctx): void {
     const fn = node.childForFieldName('function');
     const argsNode = node.childForFieldName('arguments');
+    // `(lambda: app.run())()` runs its body right here.
+    const immediate = fn ? unwrap(fn) : null;
+    if (immediate?.type === 'lambda') {
+      this.lambda(immediate, ctx, true);
+      if (argsNode) this.children(argsNode, ctx);
+      return;
+    }
     const chain = fn ? pathOf(fn) : null;
     const { args, keywords, spread } = argsNode ? this.argumentsOf(argsNode) : { args: [], keywords: [], spread: false };
     if (chain && argsNode) {
@@ -254,13 +271,14 @@ class Walker {
     // a = b = value: the inner assignment handles `b` (and the value); every target gets the innermost value.
     let value = right;
     while (value && value.type === 'assignment') value = value.childForFieldName('right');
-    if (left) this.target(left, value, ctx, node);
+    // `x: int` alone (an annotation) binds nothing.
+    if (left && right) this.target(left, value, ctx, node);
     if (right) this.node(right, ctx);
   }
 
   private target(left: Node, value: Node | null, ctx: Ctx, whole: Node): void {
     if (left.type === 'identifier') {
-      if (value) this.facts.bindings.push({ exec: execOf(ctx), name: left.text, value: valueOf(value), span: span(left) });
+      this.facts.bindings.push({ exec: execOf(ctx), name: left.text, value: value ? valueOf(value) : null, span: span(left) });
       return;
     }
     if (left.type === 'attribute' || left.type === 'subscript') {
@@ -303,6 +321,16 @@ class Walker {
     }
   }
 
+  /** Names bound by code whose value is not followed: a loop variable, `x += 1`. */
+  private rebind(target: Node | null, ctx: Ctx, depth = 0): void {
+    if (!target || depth > 20) return;
+    if (target.type === 'identifier') {
+      this.facts.bindings.push({ exec: execOf(ctx), name: target.text, value: null, span: span(target) });
+    } else if (target.type === 'pattern_list' || target.type === 'tuple_pattern' || target.type === 'list_pattern' || target.type === 'list_splat_pattern') {
+      for (const t of target.namedChildren) this.rebind(t, ctx, depth + 1);
+    }
+  }
+
   private exit(node: Node, ctx: Ctx): void {
     if (ctx.scope === MODULE) return;
     let e = this.exits.get(ctx.scope);
@@ -314,6 +342,7 @@ class Walker {
 
   private update(node: Node, ctx: Ctx): void {
     const left = node.childForFieldName('left');
+    if (left?.type === 'identifier') this.rebind(left, ctx);
     if (left && (left.type === 'attribute' || left.type === 'subscript')) {
       const chain = pathOf(left);
       if (chain) {
@@ -403,8 +432,11 @@ class Walker {
     if (body) this.node(body, { ...ctx, scope: id, stmt: null, soleSpan: null });
   }
 
-  /** A lambda: its own scope; returns its id for the value that holds it. */
-  private lambda(node: Node, ctx: Ctx): number {
+  /**
+   * A lambda: its own scope; returns its id for the value that holds it. One called on the spot (`runsNow`) runs
+   * where it stands: at module level, its body is module-level code.
+   */
+  private lambda(node: Node, ctx: Ctx, runsNow = false): number {
     const id = node.startIndex;
     const paramsNode = node.childForFieldName('parameters');
     const body = node.childForFieldName('body');
@@ -423,7 +455,8 @@ class Walker {
       bases: [],
       ending: { kind: 'open' },
     });
-    if (body) this.node(body, { scope: id, moduleLevel: false, guarded: false, stmt: null, soleSpan: null });
+    const inner: Ctx = runsNow ? { ...ctx, scope: id, soleSpan: null } : { scope: id, moduleLevel: false, guarded: false, stmt: null, soleSpan: null };
+    if (body) this.node(body, inner);
     return id;
   }
 
@@ -517,10 +550,51 @@ class Walker {
       }
     }
   }
+
+  /** `app.run() if __name__ == "__main__" else None` */
+  private conditional(node: Node, ctx: Ctx): void {
+    const [whenTrue, condition, whenFalse] = node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+    if (!condition) return this.children(node, ctx);
+    this.node(condition, ctx);
+    this.node(whenTrue, { ...ctx, guarded: ctx.guarded || impliesMain(condition) });
+    if (whenFalse) this.node(whenFalse, { ...ctx, guarded: ctx.guarded || falseImpliesMain(condition) });
+  }
+
+  /** `__name__ == "__main__" and app.run()`, `__name__ != "__main__" or app.run()` */
+  private booleanOperator(node: Node, ctx: Ctx): void {
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    if (!left || !right) return this.children(node, ctx);
+    const op = node.childForFieldName('operator')?.type;
+    const guards = op === 'and' ? impliesMain(left) : op === 'or' && falseImpliesMain(left);
+    this.node(left, ctx);
+    this.node(right, guards ? { ...ctx, guarded: true } : ctx);
+  }
+
+  /** `match __name__:` with `case "__main__":` */
+  private matchStatement(node: Node, ctx: Ctx): void {
+    const subject = node.childForFieldName('subject');
+    if (subject) this.node(subject, ctx);
+    const onName = !!subject && isName(unwrap(subject), '__name__') && node.childrenForFieldName('subject').length === 1;
+    for (const clause of node.childForFieldName('body')?.namedChildren ?? []) {
+      if (!clause) continue;
+      if (clause.type !== 'case_clause') {
+        this.node(clause, ctx);
+        continue;
+      }
+      const patterns = clause.namedChildren.filter((c): c is Node => c?.type === 'case_pattern');
+      const guard = clause.childForFieldName('guard');
+      if (guard) this.node(guard, ctx);
+      const consequence = clause.childForFieldName('consequence');
+      const main = onName && patterns.length === 1 && matchesOnlyMain(patterns[0]);
+      if (consequence) this.node(consequence, main ? { ...ctx, guarded: true } : ctx);
+    }
+  }
 }
 
 const HANDLED = new Set([
   'call', 'attribute', 'assignment', 'augmented_assignment', 'function_definition', 'class_definition', 'lambda', 'block',
+  'conditional_expression', 'boolean_operator',
 ]);
 
 function execOf(ctx: Ctx): Exec {
@@ -644,14 +718,19 @@ function valueOf(node: Node, depth = 0): Value {
     case 'concatenated_string':
       return { kind: 'literal', type: node.firstNamedChild ? stringType(node.firstNamedChild) : 'str', span: s };
     case 'list':
+    case 'set':
+      return { kind: 'literal', type: node.type, span: s, items: itemsOf(node, depth) };
     case 'list_comprehension':
       return { kind: 'literal', type: 'list', span: s };
     case 'dictionary':
     case 'dictionary_comprehension':
       return { kind: 'literal', type: 'dict', span: s };
-    case 'set':
     case 'set_comprehension':
       return { kind: 'literal', type: 'set', span: s };
+    case 'ellipsis':
+      return { kind: 'literal', type: 'ellipsis', span: s };
+    case 'not_operator':
+      return { kind: 'literal', type: 'bool', span: s };
     case 'generator_expression':
       return { kind: 'literal', type: 'generator', span: s };
     case 'lambda':
@@ -665,11 +744,58 @@ function valueOf(node: Node, depth = 0): Value {
     }
     case 'unary_operator': {
       const arg = node.childForFieldName('argument');
-      return arg && (arg.type === 'integer' || arg.type === 'float') ? { ...valueOf(arg, depth + 1), span: s } : { kind: 'other', span: s };
+      const op = node.childForFieldName('operator')?.type;
+      return typed(arg && op ? unaryType(op, valueOf(arg, depth + 1)) : undefined, s);
+    }
+    case 'binary_operator': {
+      const l = node.childForFieldName('left');
+      const r = node.childForFieldName('right');
+      const op = node.childForFieldName('operator')?.type;
+      if (!l || !r || !op) return { kind: 'other', span: s };
+      const negative = unwrap(r).type === 'unary_operator' && unwrap(r).childForFieldName('operator')?.type === '-';
+      return typed(binaryType(op, valueOf(l, depth + 1), valueOf(r, depth + 1), negative), s);
+    }
+    case 'comparison_operator': {
+      const operands: Value[] = [];
+      const operators: string[] = [];
+      for (const c of node.children) {
+        if (!c || c.type === 'comment') continue;
+        if (c.isNamed) operands.push(valueOf(c, depth + 1));
+        else operators.push(c.type);
+      }
+      return typed(comparisonType(operators, operands), s);
+    }
+    case 'boolean_operator': {
+      const l = node.childForFieldName('left');
+      const r = node.childForFieldName('right');
+      return typed(l && r ? eitherType(valueOf(l, depth + 1), valueOf(r, depth + 1)) : undefined, s);
+    }
+    case 'conditional_expression': {
+      const [a, , b] = node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+      return typed(a && b ? eitherType(valueOf(a, depth + 1), valueOf(b, depth + 1)) : undefined, s);
     }
     default:
       return { kind: 'other', span: s };
   }
+}
+
+/** A literal of a type worked out from its parts, or 'other'. */
+function typed(type: string | undefined, s: Span): Value {
+  return type ? { kind: 'literal', type, span: s } : { kind: 'other', span: s };
+}
+
+/** Items looked at in a list or set literal (Sanic checks those of `tuple([...])`, `frozenset({...})`); more are not kept. */
+const MAX_ITEMS = 64;
+
+function itemsOf(node: Node, depth: number): Value[] | undefined {
+  if (node.namedChildCount > MAX_ITEMS * 2) return undefined;
+  const items: Value[] = [];
+  for (const c of node.namedChildren) {
+    if (!c || c.type === 'comment') continue;
+    if (c.type === 'list_splat' || c.type === 'parenthesized_list_splat' || items.length >= MAX_ITEMS) return undefined;
+    items.push(valueOf(c, depth + 1));
+  }
+  return items;
 }
 
 /** `b"..."` / `rb'...'` are bytes, any other string literal a str. */
@@ -707,6 +833,15 @@ function nameComparison(n: Node, positive: boolean): boolean {
   if (!o) return false;
   if (o.type === (positive ? '==' : '!=')) return (isName(a, '__name__') && isMainString(b)) || (isMainString(a) && isName(b, '__name__'));
   return o.type === (positive ? 'in' : 'not in') && isName(a, '__name__') && !!b && onlyMainStrings(unwrap(b));
+}
+
+/** A case pattern that matches "__main__" and nothing else (`case "__main__":`, not `case "__main__" | "__mp_main__":`). */
+function matchesOnlyMain(pattern: Node): boolean {
+  const inner = pattern.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  if (inner.length !== 1) return false;
+  const p = inner[0];
+  if (isMainString(p)) return true;
+  return p.type === 'union_pattern' && p.namedChildren.every((c) => !c || c.type === 'comment' || isMainString(c));
 }
 
 function onlyMainStrings(n: Node): boolean {

@@ -2,10 +2,12 @@
 import type { Span } from '../analysis/model';
 import type { FixInput, Fixer, TextEditSpan } from '../language';
 import type { FixPlan } from '../rules/types';
-import { adjacentGroup, freshName, suppressOnLine, takeStatement, wrapLines } from '../statement-edits';
-import { blankLinesBefore, eolOf, indentAt, indentUnit, lineEndOf, lineStartOf, nextLineStart, skipBlankLines, startsLine } from '../text';
+import { freshName, styleOf, suppressOnLine, takeStatement, wrapRun } from '../statement-edits';
+import { blankLinesBefore, indentAt, lineEndOf, lineStartOf, nextLineStart, skipBlankLines, startsLine } from '../text';
 
 const COMMENT = /^#/;
+/** PEP 8's indentation, for a file that has none yet. */
+const INDENT = 4;
 const GUARD = 'if __name__ == "__main__":';
 const LISTENER_NAMES: Record<string, string> = { main_process_start: 'setup_shared_ctx', main_process_ready: 'manage_processes' };
 
@@ -15,9 +17,7 @@ export const pythonFixer: Fixer = {
       case 'replace':
         return plan.edits;
       case 'wrapInGuard': {
-        const stmts = input.plans.filter((p): p is Extract<FixPlan, { kind: 'wrapInGuard' }> => p.kind === 'wrapInGuard').map((p) => p.stmt);
-        const group = adjacentGroup(input.text, plan.stmt, stmts, COMMENT);
-        const edit = wrapLines(input, group, indentUnit(input.text, 4), GUARD, null, COMMENT);
+        const edit = wrapRun(input, plan.stmt, styleOf(input, INDENT).unit, GUARD, null, COMMENT);
         return edit && [edit];
       }
       case 'moveToListener':
@@ -32,8 +32,7 @@ export const pythonFixer: Fixer = {
 
 function moveToListener(plan: Extract<FixPlan, { kind: 'moveToListener' }>, input: FixInput): TextEditSpan[] | null {
   const { text } = input;
-  const eol = eolOf(text);
-  const unit = indentUnit(text, 4);
+  const { eol, unit } = styleOf(input, INDENT);
   const listener = input.listenerFor(plan.role);
   const exit = listener?.ending.kind === 'exit' ? listener.ending.stmt : null;
   if (listener && listener.blockBody && (!exit || startsLine(text, exit.start))) {

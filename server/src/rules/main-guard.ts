@@ -27,14 +27,11 @@ function indirectStarts(ctx: RuleContext, starts: ServerStart[]): Finding[] {
   const starting = new Map<number, ServerStart>();
   for (const s of starts) if (s.call.exec.scope !== MODULE && !s.call.exec.moduleLevel) starting.set(s.call.exec.scope, s);
   if (starting.size === 0) return [];
-  const localCalls = ctx.facts.calls
-    .filter((c) => c.callee.length === 1)
-    .map((c) => ({ c, target: ctx.sem.resolve(c.callee, c.exec, c.span.start) }))
-    .filter((x): x is { c: CallFact; target: { k: 'function'; id: number } } => x.target.k === 'function' && ctx.sem.functions.get(x.target.id)?.kind === 'function');
+  const localCalls = ctx.sem.localCalls.filter((l) => ctx.sem.functions.get(l.target)?.kind === 'function');
   for (let changed = true, rounds = 0; changed && rounds < 50; rounds++) {
     changed = false;
-    for (const { c, target } of localCalls) {
-      const s = starting.get(target.id);
+    for (const { call: c, target } of localCalls) {
+      const s = starting.get(target);
       if (s && !c.exec.moduleLevel && !starting.has(c.exec.scope)) {
         starting.set(c.exec.scope, s);
         changed = true;
@@ -42,8 +39,8 @@ function indirectStarts(ctx: RuleContext, starts: ServerStart[]): Finding[] {
     }
   }
   const findings: Finding[] = [];
-  for (const { c, target } of localCalls) {
-    const s = starting.get(target.id);
+  for (const { call: c, target } of localCalls) {
+    const s = starting.get(target);
     if (!s || !c.exec.moduleLevel || c.exec.guarded) continue;
     const name = c.callee[0];
     const where = `\`${displayPath(s.call.callee)}()\` on line ${lineOf(ctx.text, s.call.span.start)}`;

@@ -4,6 +4,7 @@
  */
 import { WORKER_ROLE } from '../analysis/dialect';
 import { displayPath } from '../analysis/semantics';
+import { MoveSafety } from './move-safety';
 import type { FixPlan, Finding, Rule } from './types';
 import { describe, outside, whereIs } from './where';
 
@@ -14,6 +15,7 @@ const IN_WORKERS = new Set([WORKER_ROLE, 'before_server_start', 'after_server_st
 export const manageListener: Rule = (ctx) => {
   const findings: Finding[] = [];
   const py = ctx.dialect.language === 'python';
+  const safety = new MoveSafety(ctx);
   for (const c of ctx.facts.calls) {
     const n = c.callee.length;
     if (n < 3 || c.callee[n - 1] !== 'manage' || c.callee[n - 2] !== 'manager') continue;
@@ -28,11 +30,11 @@ export const manageListener: Rule = (ctx) => {
     if (inWorkers) why = `\`${receiver}.manager\` exists only in the main process. From a worker, start a process with \`${receiver}.m.manage(...)\`.`;
     else if (where.kind === 'module') why = `At import time there is no manager yet (and workers import this module too). Register the process in \`${ready}\`.`;
     else why = `The manager is ready for custom processes only from \`${ctx.dialect.eventName(EVENT)}\` on. Register the process in \`${ready}\`.`;
-    const message = `\`${displayPath(c.callee)}(...)\` is called ${describe(where, EVENT, ctx.dialect)}. ${why}`;
+    const message = `\`${displayPath(c.callee)}(...)\` is called ${describe(where, EVENT, ctx.dialect, ctx.text)}. ${why}`;
     let fix: FixPlan | undefined;
     if (inWorkers) {
       fix = { kind: 'replace', title: `Use \`${receiver}.m.manage(...)\``, edits: [{ span: c.calleeSpans[n - 2], text: 'm' }] };
-    } else if (where.kind === 'module' && c.stmt?.topLevel && c.stmt.sole) {
+    } else if (where.kind === 'module' && !where.via && c.stmt?.topLevel && c.stmt.sole && safety.movable(c.stmt.span)) {
       fix = { kind: 'moveToListener', title: `Move into a ${ctx.dialect.eventName(EVENT)} listener`, stmt: c.stmt.span, role: EVENT, receiver };
     }
     const span = { start: c.calleeSpans[0].start, end: c.calleeSpans[n - 1].end };

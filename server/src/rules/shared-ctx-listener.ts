@@ -2,6 +2,7 @@
  * WM-D2: the shared context is filled anywhere but in a main_process_start / mainProcessStart listener. Sanic
  * fills it in the main process before the workers start and locks it after; our manager refuses the write.
  */
+import { MoveSafety } from './move-safety';
 import type { FixPlan, Finding, Rule } from './types';
 import { sharedCtxWrites } from './shared-ctx-target';
 import { describe, outside, whereIs } from './where';
@@ -11,10 +12,11 @@ const EVENT = 'main_process_start';
 export const sharedCtxListener: Rule = (ctx) => {
   const findings: Finding[] = [];
   const py = ctx.dialect.language === 'python';
+  const safety = new MoveSafety(ctx);
   for (const w of sharedCtxWrites(ctx)) {
     const where = whereIs(w.assign.exec, ctx.sem);
     if (!outside(where, EVENT)) continue;
-    const place = describe(where, EVENT, ctx.dialect);
+    const place = describe(where, EVENT, ctx.dialect, ctx.text);
     const message = py
       ? `\`${w.target}\` is set ${place}, not in a \`main_process_start\` listener. Sanic fills the shared context in the ` +
         `main process before the workers start and locks it afterwards: set anywhere else it raises RuntimeError or is not ` +
@@ -24,7 +26,7 @@ export const sharedCtxListener: Rule = (ctx) => {
         `\`${w.receiver}.mainProcessStart((app) => { ... })\`.`;
     let fix: FixPlan | undefined;
     const stmt = w.assign.stmt;
-    if (where.kind === 'module' && stmt?.topLevel && stmt.sole && w.assign.op === 'assign') {
+    if (where.kind === 'module' && !where.via && stmt?.topLevel && stmt.sole && w.assign.op === 'assign' && safety.movable(stmt.span, w.name)) {
       fix = { kind: 'moveToListener', title: `Move into a ${ctx.dialect.eventName(EVENT)} listener`, stmt: stmt.span, role: EVENT, receiver: w.receiver };
     }
     findings.push({ code: 'WM-D2', span: w.assign.span, message, fix });

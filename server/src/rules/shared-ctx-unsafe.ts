@@ -2,15 +2,20 @@
  * WM-D3: a plain object (a literal, a builtin container) is put on the shared context. Only process-sharing
  * objects are shared; anything else is copied into each worker, and the library warns about it at run time.
  */
-import type { Value } from '../analysis/model';
-import type { Semantics } from '../analysis/semantics';
+import type { Exec, Span, Value } from '../analysis/model';
 import type { Finding, Rule, RuleContext } from './types';
 import { sharedCtxWrites } from './shared-ctx-target';
 
 /** Python type names as Sanic's warning prints them (`type(value)`). */
-const PY_TYPES: Record<string, string> = { int: 'int', float: 'float', complex: 'complex', str: 'str', bytes: 'bytes', bool: 'bool', None: 'NoneType', list: 'list', dict: 'dict', set: 'set', generator: 'generator' };
+const PY_TYPES: Record<string, string> = {
+  int: 'int', float: 'float', complex: 'complex', str: 'str', bytes: 'bytes', bool: 'bool', None: 'NoneType', list: 'list', dict: 'dict',
+  set: 'set', generator: 'generator', ellipsis: 'ellipsis',
+};
 /** JS type names as the manager's warning prints them. */
-const TS_TYPES: Record<string, string> = { number: 'number', bigint: 'bigint', string: 'string', boolean: 'boolean', null: 'null', undefined: 'undefined', RegExp: 'RegExp', array: 'Array', object: 'Object', class: 'function' };
+const TS_TYPES: Record<string, string> = {
+  number: 'number', bigint: 'bigint', string: 'string', boolean: 'boolean', null: 'null', undefined: 'undefined', RegExp: 'RegExp',
+  array: 'Array', object: 'Object', class: 'function', symbol: 'symbol',
+};
 
 export const sharedCtxUnsafe: Rule = (ctx) => {
   const findings: Finding[] = [];
@@ -22,9 +27,10 @@ export const sharedCtxUnsafe: Rule = (ctx) => {
     if (py ? w.name === '_lock' : w.name.startsWith('_')) continue;
     const unsafe = unsafeValue(a.value, ctx, a.exec);
     if (!unsafe) continue;
+    const oneProcess = unsafe.oneProcess ? ` A \`${unsafe.type}\` works within one process only: use its multiprocessing counterpart.` : '';
     const message = py
       ? `Unsafe object \`${w.name}\` with type \`<class '${unsafe.type}'>\` was added to shared_ctx. It may not function as intended: ` +
-        `only multiprocessing and ctypes objects (Queue, Value, Array, Lock, ...) are shared, every worker gets its own copy of anything else. ` +
+        `only multiprocessing and ctypes objects (Queue, Value, Array, Lock, ...) are shared, every worker gets its own copy of anything else.${oneProcess} ` +
         `Consider using the regular ctx (\`${w.receiver}.ctx\`).`
       : `Unsafe object \`${w.name}\` with type \`${unsafe.type}\` was added to sharedCtx. It may not function as intended: each worker gets ` +
         `a copy. Use the regular context (\`${w.receiver}.ctx\`), or a shared primitive (Value, Queue, SharedArray, Lock, Event, Semaphore).`;
@@ -33,7 +39,48 @@ export const sharedCtxUnsafe: Rule = (ctx) => {
   return findings;
 };
 
-function unsafeValue(v: Value, ctx: RuleContext, exec: Parameters<Semantics['symOfValue']>[1]): { type: string; span: Value['span'] } | null {
+interface Unsafe {
+  /** The type as the library's warning names it. */
+  type: string;
+  span: Span;
+  /** A standard-library object meant for threads or tasks (`queue.Queue`, `threading.Lock`). */
+  oneProcess?: boolean;
+}
+
+/**
+ * The first part of a value the library warns about. Sanic checks each item of a tuple or frozenset (not deeper:
+ * a nested tuple is itself `<class 'tuple'>`), anything else as a whole; the manager checks the value as a whole.
+ */
+function unsafeValue(v: Value, ctx: RuleContext, exec: Exec): Unsafe | null {
+  const items = checkedItems(v, ctx, exec);
+  if (items === 'unknown') return null;
+  if (!items) return unsafeObject(v, ctx, exec);
+  for (const item of items) {
+    const u = unsafeObject(item, ctx, exec);
+    if (u) return u;
+  }
+  return null;
+}
+
+/** The items the library checks one by one: of a tuple, or of what `tuple(...)` / `frozenset(...)` makes of a literal. */
+function checkedItems(v: Value, ctx: RuleContext, exec: Exec): Value[] | 'unknown' | null {
+  if (v.kind === 'sequence') return v.items;
+  if (v.kind !== 'call' || v.callee.length === 0) return null;
+  const callee = ctx.sem.resolve(v.callee, exec, v.span.start);
+  if (callee.k !== 'builtin' || !ctx.dialect.itemwiseBuiltins.has(callee.name)) return null;
+  const arg = v.args[0];
+  if (!arg && v.keywords.length === 0) return [];
+  if (!arg || v.args.length > 1) return 'unknown';
+  if (arg.kind === 'sequence') return arg.items;
+  if (arg.kind === 'literal' && arg.items) return arg.items;
+  // The characters of a string, the ints of a bytes literal.
+  if (arg.kind === 'literal' && (arg.type === 'str' || arg.type === 'bytes') && arg.text !== undefined) {
+    return arg.text === '' ? [] : [{ kind: 'literal', type: arg.type === 'str' ? 'str' : 'int', span: arg.span }];
+  }
+  return 'unknown';
+}
+
+function unsafeObject(v: Value, ctx: RuleContext, exec: Exec): Unsafe | null {
   const py = ctx.dialect.language === 'python';
   switch (v.kind) {
     case 'literal': {
@@ -41,18 +88,16 @@ function unsafeValue(v: Value, ctx: RuleContext, exec: Parameters<Semantics['sym
       return type ? { type, span: v.span } : null;
     }
     case 'sequence':
-      // Sanic checks a tuple's items one by one: a tuple of queues is fine, an empty tuple warns about nothing.
-      for (const item of v.items) {
-        const u = unsafeValue(item, ctx, exec);
-        if (u) return u;
-      }
-      return null;
+      return { type: v.type, span: v.span };
     case 'function':
-      return { type: py ? 'function' : 'function', span: v.span };
+      return { type: 'function', span: v.span };
     case 'call': {
       if (v.callee.length === 0) return null;
       const callee = ctx.sem.resolve(v.callee, exec, v.span.start);
-      return callee.k === 'builtin' && ctx.dialect.plainBuiltins.has(callee.name) ? { type: callee.name, span: v.span } : null;
+      if (callee.k === 'plainType') return { type: callee.type, span: v.span, oneProcess: true };
+      if (callee.k !== 'builtin') return null;
+      const type = ctx.dialect.itemwiseBuiltins.has(callee.name) ? callee.name : ctx.dialect.builtinType(callee.name, v.isNew, v.args.length);
+      return type ? { type, span: v.span } : null;
     }
     default:
       return null;

@@ -4,7 +4,7 @@
  * the server ran nothing reads them, and in a main-process listener they work at best by the order of start-up
  * steps. Sanic sets the multiprocessing start method itself; setting it first, differently, fails at start.
  */
-import type { AssignFact, CallFact, Span, Value } from '../analysis/model';
+import { MODULE, type AssignFact, type CallFact, type Span, type Value } from '../analysis/model';
 import { displayPath } from '../analysis/semantics';
 import { serverStarts } from './server-start';
 import { lineOf, type Finding, type Rule, type RuleContext } from './types';
@@ -72,7 +72,8 @@ function label(s: Setting): string {
 function placement(ctx: RuleContext, settings: Setting[]): Finding[] {
   const py = ctx.dialect.language === 'python';
   const blocking = serverStarts(ctx)
-    .filter((s) => s.call.exec.moduleLevel && (py ? s.kind !== 'prepare' : s.call.awaited))
+    // An `await` inside a function called on the spot (`(async () => { await app.run(); })()`) holds up only that function.
+    .filter((s) => s.call.exec.moduleLevel && (py ? s.kind !== 'prepare' : s.call.awaited && s.call.exec.scope === MODULE))
     .reduce<CallFact | null>((first, s) => (!first || s.call.span.start < first.span.start ? s.call : first), null);
   const findings: Finding[] = [];
   for (const s of settings) {
@@ -82,12 +83,13 @@ function placement(ctx: RuleContext, settings: Setting[]): Finding[] {
     let message: string | undefined;
     if (where.kind === 'roles') {
       message = `${label(s)} ${verb} ${roleTiming(s.what, [...where.roles][0], ctx.dialect)}. ${s.what === 'set_start_method' ? 'Call' : 'Set'} it ${early}.`;
-    } else if (where.kind === 'module' && blocking && s.span.start > blocking.span.start) {
+    } else if (where.kind === 'module' && blocking && (where.via ?? s).span.start > blocking.span.start) {
       const run = `\`${blocking.awaited ? 'await ' : ''}${displayPath(blocking.callee)}()\` on line ${lineOf(ctx.text, blocking.span.start)}`;
+      const via = where.via ? ` (in \`${displayPath(where.via.callee)}()\`, called on line ${lineOf(ctx.text, where.via.span.start)})` : '';
       const why = py
         ? 'which returns only once the server has stopped: nothing reads it after that, so it has no effect'
         : 'which does not come back (the manager ends the process when the app stops): this line never runs in the main process';
-      message = `${label(s)} ${verb} after ${run}, ${why}. ${s.what === 'set_start_method' ? 'Call' : 'Set'} it ${early}.`;
+      message = `${label(s)} ${verb}${via} after ${run}, ${why}. ${s.what === 'set_start_method' ? 'Call' : 'Set'} it ${early}.`;
     }
     if (message) findings.push({ code: 'WM-D6', span: s.span, message, topic: py ? TOPIC[s.what] : undefined });
   }

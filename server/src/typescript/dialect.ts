@@ -42,6 +42,43 @@ export const TS_API = {
   listenerMethods: LISTENER_METHODS,
 };
 
+const TYPED_ARRAYS = [
+  'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'Float32Array',
+  'Float64Array', 'BigInt64Array', 'BigUint64Array',
+];
+const ERRORS = ['Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError'];
+const both = (type: string): BuiltinType => ({ withNew: type, called: type });
+
+interface BuiltinType {
+  /** What `new X(...)` makes. */
+  withNew?: string;
+  /** What `X(...)` returns. Absent: the call throws. */
+  called?: string;
+}
+
+/**
+ * Globals whose results the manager copies into each worker (only its own primitives are shared), named as its
+ * unsafe-object warning names them: `constructor.name` for objects, `typeof` for the rest.
+ */
+const BUILTIN_TYPES: Record<string, BuiltinType> = {
+  ...Object.fromEntries(['Map', 'Set', 'WeakMap', 'WeakSet', 'WeakRef', 'Promise', 'ArrayBuffer', 'SharedArrayBuffer', 'DataView', ...TYPED_ARRAYS].map((n) => [n, { withNew: n }])),
+  ...Object.fromEntries(['Array', 'RegExp', ...ERRORS].map((n) => [n, both(n)])),
+  Object: both('Object'),
+  Date: { withNew: 'Date', called: 'string' },
+  String: { withNew: 'String', called: 'string' },
+  Number: { withNew: 'Number', called: 'number' },
+  Boolean: { withNew: 'Boolean', called: 'boolean' },
+  BigInt: { called: 'bigint' },
+  Symbol: { called: 'symbol' },
+};
+
+function builtinType(name: string, isNew: boolean, argCount: number): string | undefined {
+  // `Object(x)` / `new Object(x)` give back x itself when it is an object (a shared primitive, say).
+  if (name === 'Object' && argCount > 0) return undefined;
+  const t = BUILTIN_TYPES[name];
+  return t && (isNew ? t.withNew : t.called);
+}
+
 export const typescriptDialect: Dialect = {
   language: 'typescript',
   sharedCtx: 'sharedCtx',
@@ -50,7 +87,9 @@ export const typescriptDialect: Dialect = {
   moduleMember: (module, name) => (module === PACKAGE ? MEMBERS[name] : undefined),
   classMember: (cls, name) => (cls === 'App' && name === 'get' ? { k: 'factory', name: 'App.get', makes: { k: 'app' } } : undefined),
   construct: (cls) => (cls === 'App' ? { k: 'app' } : undefined),
-  plainBuiltins: new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'Array', 'Object', 'Date', 'RegExp', 'Error', 'String', 'Number', 'Boolean', 'Promise']),
+  builtins: new Set(Object.keys(BUILTIN_TYPES)),
+  builtinType,
+  itemwiseBuiltins: new Set(),
   appAnnotations: new Set(['App']),
   registration,
   constructorRegistration: (cls) => (cls === 'App' ? { role: WORKER_ROLE, fnArg: 1 } : null),

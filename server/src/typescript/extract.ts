@@ -17,6 +17,7 @@ import {
 } from '../analysis/model';
 import { isWatchedRef } from '../analysis/watched';
 import { exits, falseImpliesMain, guardNames, guardNamesKey, impliesMain, type GuardNames } from './guards';
+import { binaryType, eitherType, prefixType } from './operators';
 import { requiredModule, skipOuter } from './syntax';
 
 const MAX_DEPTH = 400;
@@ -160,7 +161,10 @@ class Walker {
       case SK.PrefixUnaryExpression:
       case SK.PostfixUnaryExpression: {
         const u = node as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression;
-        if (u.operator === SK.PlusPlusToken || u.operator === SK.MinusMinusToken) return this.write(u.operand, null, 'update', node, ctx);
+        if (u.operator === SK.PlusPlusToken || u.operator === SK.MinusMinusToken) {
+          if (ts.isIdentifier(skipOuter(u.operand))) return this.rebind(skipOuter(u.operand), ctx);
+          return this.write(u.operand, null, 'update', node, ctx);
+        }
         return this.children(node, ctx);
       }
       case SK.AwaitExpression: {
@@ -172,6 +176,13 @@ class Walker {
         return this.write((node as ts.DeleteExpression).expression, null, 'delete', node, ctx);
       case SK.IfStatement:
         return this.ifStatement(node as ts.IfStatement, ctx);
+      case SK.ForOfStatement:
+      case SK.ForInStatement: {
+        // `for (x of xs)` rebinds x (a declaration, `for (const x of xs)`, is a variable of its own).
+        const init = (node as ts.ForOfStatement | ts.ForInStatement).initializer;
+        if (!ts.isVariableDeclarationList(init)) this.rebind(init, ctx);
+        return this.children(node, ctx);
+      }
       case SK.ReturnStatement:
       case SK.ThrowStatement:
         this.exit(node as ts.ReturnStatement | ts.ThrowStatement, ctx);
@@ -246,15 +257,21 @@ class Walker {
         this.fn(fn, ctx, node.name.text);
         return;
       }
-    } else if (!ts.isIdentifier(node.name)) {
-      this.children(node.name, ctx); // default values in a destructuring pattern
+    } else {
+      // `let x;`, `for (const x of xs)`, `const { a, b } = o`: bound to something not followed.
+      this.rebind(node.name, ctx);
+      if (!ts.isIdentifier(node.name)) this.children(node.name, ctx); // default values in a destructuring pattern
     }
     if (init) this.visit(init, ctx);
   }
 
   // --- functions and classes ---
 
-  private fn(node: ts.FunctionLikeDeclaration, ctx: Ctx, nameHint: string | null): number {
+  /**
+   * A function: its own scope. One called on the spot (`runsNow`: `(async () => { ... })()`) runs where it stands,
+   * so at module level its body is module-level code.
+   */
+  private fn(node: ts.FunctionLikeDeclaration, ctx: Ctx, nameHint: string | null, runsNow = false): number {
     const id = node.getStart(this.sf);
     const body = node.body;
     const params: Param[] = node.parameters.map((p) => ({
@@ -277,9 +294,10 @@ class Walker {
       ending: { kind: 'open' },
     };
     this.facts.functions.push(fact);
-    for (const p of node.parameters) if (p.initializer) this.visit(p.initializer, ctx);
+    const inner: Ctx = runsNow ? { ...ctx, scope: id, soleSpan: null } : { scope: id, moduleLevel: false, guarded: false, stmt: null, soleSpan: null };
+    // Default values are evaluated on each call, in the function's scope.
+    for (const p of node.parameters) if (p.initializer) this.visit(p.initializer, inner);
     if (body) {
-      const inner: Ctx = { scope: id, moduleLevel: false, guarded: false, stmt: null, soleSpan: null };
       if (ts.isBlock(body)) {
         this.statements(body.statements, inner, false);
         const exits = this.exits.get(id);
@@ -346,6 +364,12 @@ class Walker {
   // --- expressions ---
 
   private call(node: ts.CallExpression | ts.NewExpression, ctx: Ctx, awaited = false): void {
+    const callee = skipOuter(node.expression);
+    if (ts.isArrowFunction(callee) || ts.isFunctionExpression(callee)) {
+      this.fn(callee, ctx, null, true);
+      for (const a of node.arguments ?? []) this.visit(a, ctx);
+      return;
+    }
     const chain = this.pathOf(node.expression);
     const args: Value[] = [];
     let spread = false;
@@ -404,6 +428,8 @@ class Walker {
       }
       if (ts.isIdentifier(left) && op === SK.EqualsToken) {
         this.facts.bindings.push({ exec: execOf(ctx), name: left.text, value: this.valueOf(node.right), span: this.span(left) });
+      } else if (ts.isIdentifier(left) || (op === SK.EqualsToken && (ts.isArrayLiteralExpression(left) || ts.isObjectLiteralExpression(left)))) {
+        this.rebind(left, ctx); // `x += 1`, `[a, b] = pair`
       }
       return this.children(node, ctx);
     }
@@ -433,6 +459,30 @@ class Walker {
     }
     this.chainInner(t, ctx);
     if (rhs) this.visit(rhs, ctx);
+  }
+
+  /** Names bound to something not followed: `x += 1`, `[a, b] = pair`, `const { a } = o`, `for (x of xs)`. */
+  private rebind(target: ts.Node, ctx: Ctx, depth = 0): void {
+    if (depth > 20) return;
+    const t = ts.isExpression(target) ? skipOuter(target) : target;
+    if (ts.isIdentifier(t)) {
+      this.facts.bindings.push({ exec: execOf(ctx), name: t.text, value: null, span: this.span(t) });
+      return;
+    }
+    const parts: ts.Node[] = [];
+    if (ts.isArrayLiteralExpression(t)) parts.push(...t.elements);
+    else if (ts.isObjectLiteralExpression(t)) {
+      for (const p of t.properties) {
+        if (ts.isShorthandPropertyAssignment(p)) parts.push(p.name);
+        else if (ts.isPropertyAssignment(p)) parts.push(p.initializer);
+        else if (ts.isSpreadAssignment(p)) parts.push(p.expression);
+      }
+    } else if (ts.isSpreadElement(t)) parts.push(t.expression);
+    else if (ts.isBinaryExpression(t) && t.operatorToken.kind === SK.EqualsToken) parts.push(t.left); // a default: `[a = 1] = xs`
+    else if (ts.isObjectBindingPattern(t) || ts.isArrayBindingPattern(t)) {
+      for (const el of t.elements) if (ts.isBindingElement(el)) parts.push(el.name);
+    }
+    for (const p of parts) this.rebind(p, ctx, depth + 1);
   }
 
   private ifStatement(node: ts.IfStatement, ctx: Ctx): void {
@@ -526,8 +576,23 @@ class Walker {
         return { kind: 'literal', type: 'class', span: s };
       case SK.PrefixUnaryExpression: {
         const u = n as ts.PrefixUnaryExpression;
-        return ts.isNumericLiteral(u.operand) ? { kind: 'literal', type: 'number', span: s } : { kind: 'other', span: s };
+        return typed(prefixType(u.operator, this.valueOf(u.operand, depth + 1)), s);
       }
+      case SK.BinaryExpression: {
+        const b = n as ts.BinaryExpression;
+        const op = b.operatorToken.kind;
+        if (op === SK.CommaToken) return this.valueOf(b.right, depth + 1);
+        if (op >= SK.FirstAssignment && op <= SK.LastAssignment) return { kind: 'other', span: s };
+        return typed(binaryType(op, this.valueOf(b.left, depth + 1), this.valueOf(b.right, depth + 1)), s);
+      }
+      case SK.ConditionalExpression: {
+        const c = n as ts.ConditionalExpression;
+        return typed(eitherType(this.valueOf(c.whenTrue, depth + 1), this.valueOf(c.whenFalse, depth + 1)), s);
+      }
+      case SK.TypeOfExpression:
+        return { kind: 'literal', type: 'string', span: s };
+      case SK.VoidExpression:
+        return { kind: 'literal', type: 'undefined', span: s };
       default:
         return { kind: 'other', span: s };
     }
@@ -546,6 +611,11 @@ class Walker {
     }
     return out;
   }
+}
+
+/** A literal of a type worked out from its parts, or 'other'. */
+function typed(type: string | undefined, s: Span): Value {
+  return type ? { kind: 'literal', type, span: s } : { kind: 'other', span: s };
 }
 
 function execOf(ctx: Ctx): Exec {

@@ -6,13 +6,15 @@ import ts from 'typescript';
 import { snakeToCamel } from '../analysis/dialect';
 import type { FixInput, Fixer, TextEditSpan } from '../language';
 import type { FixPlan } from '../rules/types';
-import { adjacentGroup, suppressOnLine, takeStatement, wrapLines } from '../statement-edits';
-import { eolOf, indentAt, indentUnit, lineEndOf, lineStartOf, nextLineStart, startsLine } from '../text';
+import { styleOf, suppressOnLine, takeStatement, wrapRun } from '../statement-edits';
+import { eolOf, indentAt, lineEndOf, lineStartOf, nextLineStart, startsLine } from '../text';
 import { PACKAGE } from './dialect';
 import type { TypeScriptSnapshot } from './support';
 import { hasTopLevelAwait } from './syntax';
 
 const COMMENT = /^(\/\/|\/\*)/;
+/** The usual TS/JS indentation, for a file that has none yet. */
+const INDENT = 2;
 
 export const typescriptFixer: Fixer = {
   edits(plan: FixPlan, input: FixInput): TextEditSpan[] | null {
@@ -33,16 +35,28 @@ export const typescriptFixer: Fixer = {
 };
 
 function wrapInGuard(plan: Extract<FixPlan, { kind: 'wrapInGuard' }>, input: FixInput): TextEditSpan[] | null {
-  const stmts = input.plans.filter((p): p is Extract<FixPlan, { kind: 'wrapInGuard' }> => p.kind === 'wrapInGuard').map((p) => p.stmt);
-  const group = adjacentGroup(input.text, plan.stmt, stmts, COMMENT);
   const guard = mainGuard(input);
-  const edit = wrapLines(input, group, indentUnit(input.text, 2), guard.open, '}', COMMENT);
+  const edit = wrapRun(input, plan.stmt, styleOf(input, INDENT).unit, guard.open, '}', COMMENT);
   if (!edit) return null;
   return guard.importEdit ? [guard.importEdit, edit] : [edit];
 }
 
+interface Guard {
+  open: string;
+  importEdit?: TextEditSpan;
+}
+
+/** Per fix input: working out the module kind reads the whole file, and fix-all wraps many statements. */
+const guards = new WeakMap<FixInput, Guard>();
+
 /** `require.main === module` in CommonJS; `isMain(import.meta)` from our package in ESM (importing it if needed). */
-function mainGuard(input: FixInput): { open: string; importEdit?: TextEditSpan } {
+function mainGuard(input: FixInput): Guard {
+  let guard = guards.get(input);
+  if (!guard) guards.set(input, (guard = chooseGuard(input)));
+  return guard;
+}
+
+function chooseGuard(input: FixInput): Guard {
   const sf = (input.snapshot as TypeScriptSnapshot).sourceFile;
   if (!isEsm(input.uri, sf)) return { open: 'if (require.main === module) {' };
   const ours = input.facts.imports.filter((i) => i.module === PACKAGE);
@@ -127,8 +141,7 @@ export function isEsm(uri: string, sf: ts.SourceFile): boolean {
 
 function moveToListener(plan: Extract<FixPlan, { kind: 'moveToListener' }>, input: FixInput): TextEditSpan[] | null {
   const { text } = input;
-  const eol = eolOf(text);
-  const unit = indentUnit(text, 2);
+  const { eol, unit } = styleOf(input, INDENT);
   const method = snakeToCamel(plan.role);
   const listener = input.listenerFor(plan.role);
   const exit = listener?.ending.kind === 'exit' ? listener.ending.stmt : null;
