@@ -14,6 +14,7 @@ import { inspectorEnv, launchMarkerVariable, newEndpoint, type LaunchEndpoint, t
 import { hasEnvironment, pidsWithEnvironment, stopSurvivors } from './processes';
 import { sanicAppVariable, sanicCommand, sanicDebugConfig, sanicTarget, type SanicLaunchOptions } from './sanic';
 import { runInTerminal, type TerminalRun } from './terminalRun';
+import { InteractiveVariables, LaunchCancelled } from './interactiveVariables';
 import { substituteVariables } from './variables';
 
 export const DEBUG_TYPE = 'workerManager';
@@ -138,6 +139,7 @@ export class Launcher implements vscode.Disposable {
     try {
       return await this.prepare(folder, config);
     } catch (e) {
+      if (e instanceof LaunchCancelled) return undefined; // the user dismissed a prompt
       const message = e instanceof Error ? e.message : String(e);
       this.log.error(`launch "${config.name}": ${message}`);
       void vscode.window.showErrorMessage(`Worker Manager: ${message}`);
@@ -148,16 +150,17 @@ export class Launcher implements vscode.Disposable {
   private async prepare(folder: vscode.WorkspaceFolder | undefined, config: WorkerManagerLaunchConfiguration): Promise<vscode.DebugConfiguration | undefined> {
     const activeFile = vscode.window.activeTextEditor?.document.uri.scheme === 'file' ? vscode.window.activeTextEditor.document.uri.fsPath : undefined;
     const vars = { file: activeFile, workspaceFolder: folder?.uri.fsPath, env: process.env };
-    const sub = (v: string) => substituteVariables(v, vars);
+    const interactive = new InteractiveVariables(folder, config);
+    const sub = async (v: string) => substituteVariables(await interactive.resolve(v), vars);
     if (!config.app) throw new Error('the launch configuration needs "app": the app file, e.g. "${file}" or "src/app.js:app"');
-    const { file: rawFile, exportName } = splitAppTarget(sub(config.app));
+    const { file: rawFile, exportName } = splitAppTarget(await sub(config.app));
     const file = path.resolve(folder?.uri.fsPath ?? path.dirname(rawFile), rawFile);
     if (!fs.existsSync(file)) throw new Error(`app file not found: ${file}`);
     const runtime = config.runtime ?? runtimeForFile(file);
     if (!runtime) throw new Error(`cannot tell how to run ${path.basename(file)}: set "runtime" to "node" or "python"`);
     const workers = config.workers ?? launchDefaults(folder).workers;
     if (!Number.isInteger(workers) || workers < 1) throw new Error(`"workers" must be a whole number of at least 1, not ${workers}`);
-    const cwd = config.cwd ? path.resolve(folder?.uri.fsPath ?? path.dirname(file), sub(config.cwd)) : (folder?.uri.fsPath ?? path.dirname(file));
+    const cwd = config.cwd ? path.resolve(folder?.uri.fsPath ?? path.dirname(file), await sub(config.cwd)) : (folder?.uri.fsPath ?? path.dirname(file));
     const dev = config.dev ?? launchDefaults(folder).dev;
     const noDebug = config.noDebug === true;
     const endpoint = await newEndpoint();

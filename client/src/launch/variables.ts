@@ -1,4 +1,5 @@
-// The few predefined variables a workerManager launch configuration may use in `app` and `cwd`.
+// The predefined variables a workerManager launch configuration may use in `app` and `cwd` (the interactive ones,
+// `${command:...}`, `${input:...}` and `${workspaceFolder:name}`, are resolved first: interactiveVariables.ts).
 // They are substituted here because the configuration is turned into a `node`/`debugpy` one before VS
 // Code substitutes variables (so that js-debug's own resolution still runs on the result); variables
 // left in other fields (env, args) are substituted by VS Code afterwards.

@@ -129,6 +129,41 @@ suite('stopping apps leaves no process behind', () => {
     console.log(`[wm-e2e] Stop App: ${report.stopped.length} process(es) needed the sweep`);
   });
 
+  test('a configuration takes its app and cwd from ${input:...}, ${command:...} and ${workspaceFolder:name}; a dismissed one cancels quietly', async function () {
+    this.timeout(90_000);
+    const folder = vscode.workspace.workspaceFolders[0];
+    const commands = [
+      vscode.commands.registerCommand('wmE2e.appDir', () => path.dirname(APP)),
+      vscode.commands.registerCommand('wmE2e.appFile', async () => path.basename(APP)),
+      vscode.commands.registerCommand('wmE2e.dismissed', () => undefined),
+    ];
+    const launch = vscode.workspace.getConfiguration('launch', folder);
+    await launch.update('inputs', [{ id: 'appDir', type: 'command', command: 'wmE2e.appDir' }], vscode.ConfigurationTarget.WorkspaceFolder);
+    try {
+      const before = wm.model.list().length;
+      await vscode.debug.startDebugging(folder, {
+        type: 'workerManager', request: 'launch', name: 'dismissed', app: '${command:wmE2e.dismissed}', noDebug: true,
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      assert.strictEqual(wm.model.list().length, before, 'a dismissed variable launches nothing');
+
+      await vscode.debug.startDebugging(folder, {
+        type: 'workerManager', request: 'launch', name: 'variables', noDebug: true, workers: 1,
+        app: '${input:appDir}/${command:wmE2e.appFile}', cwd: `\${workspaceFolder:${folder.name}}`,
+      });
+      const app = await launchedApp(wm, (a) => a.launch.file === APP && !a.launch.debug);
+      const run = wm.launcher.terminal(app.id);
+      assert.ok(run, 'the app runs in a terminal');
+      assert.strictEqual(fs.readlinkSync(`/proc/${app.state.workers['WM-Main'].pid}/cwd`), folder.uri.fsPath, 'cwd from ${workspaceFolder:name}');
+      const end = ended(wm, app.id);
+      assert.strictEqual(await vscode.commands.executeCommand('workerManager.stopApp', treeView(wm.tree, app.id).node), true);
+      await end;
+    } finally {
+      for (const c of commands) c.dispose();
+      await launch.update('inputs', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+    }
+  });
+
   test('stopping a Debug App session (workers attached as child sessions) ends every process', async function () {
     this.timeout(90_000);
     assert.strictEqual(await vscode.commands.executeCommand('workerManager.debugApp', vscode.Uri.file(APP)), true);
