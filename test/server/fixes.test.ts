@@ -201,6 +201,32 @@ describe('no fix where it would change what the code does', () => {
     ]);
   });
 
+  test('a shared-context write stays put when a listener touches that attribute: the move would run after it (Python)', async () => {
+    const text =
+      PY_HEAD +
+      'app.shared_ctx.q = Queue()\n' + // 6: the listener reads it first
+      'setattr(app.shared_ctx, "free", Queue())\n' + // 7: `app.shared_ctx` is the object written, not a read
+      '\n\n@app.main_process_start\nasync def setup(app):\n    app.shared_ctx.q.put(1)\n';
+    assert.deepEqual(await offered('python', 'listener-touches.scratch.py', text, 'WM-D2'), ['6: Ignore WM-D2 on this line', `7: ${MOVE_PY} | Ignore WM-D2 on this line`]);
+  });
+
+  test('Object.assign of a source whose keys are unknown touches every key (TS)', async () => {
+    const text =
+      TS_HEAD +
+      'const defaults = {};\n' +
+      'app.sharedCtx.q = new Queue();\n' + // 5: every key is written later
+      'Object.assign(app.sharedCtx, defaults);\n' + // 6: r is written later
+      'Object.assign(app.sharedCtx, { r: new Queue() });\n' + // 7: nothing depends on it
+      'app.sharedCtx.s = new Queue();\n' + // 8: the listener reads it
+      'app.mainProcessStart((app) => {\n  app.sharedCtx.s.put(1);\n});\n';
+    assert.deepEqual(await offered('typescript', 'every-key.scratch.ts', text, 'WM-D2'), [
+      '5: Ignore WM-D2 on this line',
+      '6: Ignore WM-D2 on this line',
+      `7: ${MOVE_TS} | Ignore WM-D2 on this line`,
+      '8: Ignore WM-D2 on this line',
+    ]);
+  });
+
   test('a statement that shares its line with unflagged code gets no wrap, and no fix-all that would do nothing', async () => {
     const text = 'from sanic import Sanic\n\napp = Sanic("x")\nx = 1; app.run()\nprint(x); Sanic.serve()\n';
     assert.deepEqual(await offered('python', 'same-line.scratch.py', text, 'WM-D1'), ['4: Ignore WM-D1 on this line', '5: Ignore WM-D1 on this line']);

@@ -17,6 +17,12 @@ export const RULE_CODES: readonly RuleCode[] = ['WM-D1', 'WM-D2', 'WM-D3', 'WM-D
 export type Role = string;
 export const WORKER_ROLE: Role = 'worker';
 
+/**
+ * A call that writes an attribute by name instead of by assignment syntax: 'setattr' `(obj, key, value)`,
+ * 'delattr' `(obj, key)`, 'assign' `(obj, ...sources)` (each source's properties are set on obj).
+ */
+export type AttributeWriter = 'setattr' | 'delattr' | 'assign';
+
 /** How a call or decorator registers a function. */
 export interface Registration {
   role: Role;
@@ -46,6 +52,10 @@ export interface Dialect {
    * arguments or the call throws (`Map()` without `new`).
    */
   builtinType(name: string, isNew: boolean, argCount: number): string | undefined;
+  /** The last callee segments of the calls `attributeWriter` may recognise, for a cheap first look at each call. */
+  attributeWriterNames: ReadonlySet<string>;
+  /** What kind of attribute write calling `callee` is (`setattr`, `Object.assign`), if it is one. */
+  attributeWriter(callee: Sym): AttributeWriter | undefined;
   /** Builtins whose result the library checks item by item, as it checks a tuple (`tuple([...])`, `frozenset({...})`). */
   itemwiseBuiltins: ReadonlySet<string>;
   /** The type name of a builtin parameter annotation that marks the app (`app: Sanic`). */

@@ -32,8 +32,12 @@ export interface Exec {
 export type Value =
   | { kind: 'path'; path: Path; spans: Span[]; span: Span }
   | CallValue
-  /** `items`: a list or set literal's elements (Sanic checks each item of `tuple([...])`, `frozenset({...})`). */
-  | { kind: 'literal'; type: string; span: Span; props?: Prop[]; text?: string; items?: Value[] }
+  /**
+   * `items`: a list or set literal's elements (Sanic checks each item of `tuple([...])`, `frozenset({...})`).
+   * `spreads`: an object literal's spread members (`...defaults`); `unnamed`: the members neither they nor `props`
+   * name (computed keys, accessors).
+   */
+  | { kind: 'literal'; type: string; span: Span; props?: Prop[]; spreads?: Value[]; unnamed?: Span[]; text?: string; items?: Value[] }
   | { kind: 'sequence'; type: 'tuple' | 'frozenset'; items: Value[]; span: Span }
   | { kind: 'function'; fn: number; span: Span }
   | { kind: 'other'; span: Span };
@@ -218,6 +222,8 @@ export function shiftFacts(f: Facts, d: number): void {
         break;
       case 'literal':
         if (v.props) props(v.props);
+        v.spreads?.forEach(value);
+        v.unnamed?.forEach(span);
         v.items?.forEach(value);
         break;
       case 'sequence':

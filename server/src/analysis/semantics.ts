@@ -2,8 +2,9 @@
  * Scopes, name resolution and function roles over the extracted facts. Deliberately shallow: it follows imports,
  * assignments and parameters inside one file, and says "unknown" rather than guess, so rules built on it stay precise.
  */
+import { attributeWrites } from './attribute-writes';
 import { WORKER_ROLE, type Dialect, type Role } from './dialect';
-import { MODULE, type CallFact, type Exec, type Facts, type FunctionFact, type Path, type Value } from './model';
+import { MODULE, type AssignFact, type CallFact, type Exec, type Facts, type FunctionFact, type Path, type Value } from './model';
 import { UNKNOWN_VALUE, type Sym } from './symbols';
 
 type Entry =
@@ -36,6 +37,8 @@ export class Semantics {
   /** Calls by name of the file's functions (and classes), in source order: the call graph the rules follow. */
   readonly localCalls: LocalCall[] = [];
   private moduleRuns: Map<number, CallFact> | undefined;
+  private unguardedModuleRuns: Map<number, CallFact> | undefined;
+  private allWrites: readonly AssignFact[] | undefined;
 
   constructor(
     readonly facts: Facts,
@@ -68,6 +71,15 @@ export class Semantics {
     const list = names.get(name);
     if (list) list.push(entry);
     else names.set(name, [entry]);
+  }
+
+  /** Every attribute write: assignments, `del` / `delete`, and calls that write by name (`setattr`, `Object.assign`). */
+  writes(): readonly AssignFact[] {
+    if (!this.allWrites) {
+      const byCalls = attributeWrites(this.facts.calls, this.dialect, (c) => this.resolve(c.callee, c.exec, c.span.start));
+      this.allWrites = byCalls.length > 0 ? [...this.facts.assigns, ...byCalls] : this.facts.assigns;
+    }
+    return this.allWrites;
   }
 
   // --- resolution ---
@@ -333,16 +345,23 @@ export class Semantics {
    */
   moduleCallOf(scope: number): CallFact | undefined {
     if (scope === MODULE) return undefined;
-    this.moduleRuns ??= this.computeModuleRuns();
+    this.moduleRuns ??= this.computeModuleRuns(false);
     return this.moduleRuns.get(scope);
   }
 
-  private computeModuleRuns(): Map<number, CallFact> {
+  /** As moduleCallOf, through calls outside the main-guard only: the function runs in every worker too. */
+  unguardedModuleCallOf(scope: number): CallFact | undefined {
+    if (scope === MODULE) return undefined;
+    this.unguardedModuleRuns ??= this.computeModuleRuns(true);
+    return this.unguardedModuleRuns.get(scope);
+  }
+
+  private computeModuleRuns(unguardedOnly: boolean): Map<number, CallFact> {
     const runs = new Map<number, CallFact>();
     const callees = new Map<number, number[]>();
     const queue: number[] = [];
     for (const { call, target } of this.localCalls) {
-      if (this.functions.get(target)?.kind !== 'function') continue;
+      if (this.functions.get(target)?.kind !== 'function' || (unguardedOnly && call.exec.guarded)) continue;
       if (call.exec.moduleLevel) {
         if (!runs.has(target)) {
           runs.set(target, call);

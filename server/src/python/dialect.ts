@@ -1,5 +1,5 @@
 /** Sanic's names: modules, classes, listener events, the multiplexer's and the manager's members. */
-import { WORKER_ROLE, type Dialect, type Registration, type RuleCode } from '../analysis/dialect';
+import { WORKER_ROLE, type AttributeWriter, type Dialect, type Registration, type RuleCode } from '../analysis/dialect';
 import type { Prop, Value } from '../analysis/model';
 import type { Sym } from '../analysis/symbols';
 
@@ -129,6 +129,9 @@ export const PY_API = {
   startMethods: new Set(['fork', 'spawn', 'forkserver']),
 };
 
+/** Builtins that set or delete an attribute by name, as an assignment or `del` does. */
+const ATTRIBUTE_WRITERS: Record<string, AttributeWriter> = { setattr: 'setattr', delattr: 'delattr' };
+
 /** Builtins that make a plain object of their own type when called. */
 const PLAIN_BUILTINS: ReadonlySet<string> = new Set(['int', 'float', 'complex', 'str', 'bytes', 'bytearray', 'bool', 'dict', 'list', 'set', 'object']);
 
@@ -140,10 +143,12 @@ export const pythonDialect: Dialect = {
   moduleMember: (module, name) => MODULES[module]?.[name],
   classMember: (cls, name) => CLASS_MEMBERS[cls]?.[name],
   construct: (cls) => (cls === 'Sanic' ? { k: 'app' } : cls === 'Blueprint' ? { k: 'blueprint' } : undefined),
-  builtins: new Set([...PLAIN_BUILTINS, 'tuple', 'frozenset']),
+  builtins: new Set([...PLAIN_BUILTINS, 'tuple', 'frozenset', ...Object.keys(ATTRIBUTE_WRITERS)]),
   // Sanic prints `type(value)`: the builtin's own name.
   builtinType: (name) => (PLAIN_BUILTINS.has(name) ? name : undefined),
   itemwiseBuiltins: new Set(['tuple', 'frozenset']),
+  attributeWriterNames: new Set(Object.keys(ATTRIBUTE_WRITERS)),
+  attributeWriter: (callee) => (callee.k === 'builtin' ? ATTRIBUTE_WRITERS[callee.name] : undefined),
   appAnnotations: new Set(['Sanic']),
   registration,
   constructorRegistration: () => null,

@@ -298,10 +298,19 @@ class Walker {
       return;
     }
     if (left.type === 'pattern_list' || left.type === 'tuple_pattern' || left.type === 'list_pattern') {
-      const targets = left.namedChildren.filter((n): n is Node => !!n);
-      const values = value && (value.type === 'expression_list' || value.type === 'tuple') ? value.namedChildren.filter((n): n is Node => !!n) : null;
-      const matched = values && values.length === targets.length ? values : null;
-      targets.forEach((t, i) => this.target(t, matched ? matched[i] : null, ctx, whole));
+      const targets = left.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment');
+      const source = value ? unwrap(value) : null;
+      const values =
+        source && (source.type === 'expression_list' || source.type === 'tuple' || source.type === 'list') ? source.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment') : null;
+      // Item by item only when the counts match and no `*items` shifts them.
+      const matched = values && values.length === targets.length && !values.some((v) => v.type === 'list_splat') ? values : null;
+      targets.forEach((t, i) => this.target(t, matched && t.type !== 'list_splat_pattern' ? matched[i] : null, ctx, whole));
+      return;
+    }
+    // `first, *app.shared_ctx.rest = items`: the starred target gets a list of what is left.
+    if (left.type === 'list_splat_pattern') {
+      const inner = left.namedChildren.find((n) => n && n.type !== 'comment');
+      if (inner) this.target(inner, null, ctx, whole);
     }
   }
 

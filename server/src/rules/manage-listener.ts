@@ -5,6 +5,7 @@
 import { WORKER_ROLE } from '../analysis/dialect';
 import { displayPath } from '../analysis/semantics';
 import { MoveSafety } from './move-safety';
+import { appReceiver } from './receiver';
 import type { FixPlan, Finding, Rule } from './types';
 import { describe, outside, whereIs } from './where';
 
@@ -18,12 +19,14 @@ export const manageListener: Rule = (ctx) => {
   const safety = new MoveSafety(ctx);
   for (const c of ctx.facts.calls) {
     const n = c.callee.length;
-    if (n < 3 || c.callee[n - 1] !== 'manage' || c.callee[n - 2] !== 'manager') continue;
+    if (n < 2 || c.callee[n - 1] !== 'manage') continue;
+    // `app.manager.manage`, or through an alias of the manager (`mgr = request.app.manager; mgr.manage(...)`).
     const syms = ctx.sem.resolvePath(c.callee, c.exec, c.span.start);
     if (syms[n - 2].k !== 'manager') continue;
     const where = whereIs(c.exec, ctx.sem);
     if (!outside(where, EVENT)) continue;
-    const receiver = displayPath(c.callee, n - 2);
+    const direct = n >= 3 && c.callee[n - 2] === 'manager';
+    const receiver = appReceiver(ctx, c.callee, c.calleeSpans, n - 2, 'manager', c.exec, c.span.start);
     const inWorkers = where.kind === 'roles' && [...where.roles].every((r) => IN_WORKERS.has(r));
     const ready = py ? `@${receiver}.main_process_ready` : `${receiver}.mainProcessReady((app) => { ... })`;
     let why: string;
@@ -32,7 +35,8 @@ export const manageListener: Rule = (ctx) => {
     else why = `The manager is ready for custom processes only from \`${ctx.dialect.eventName(EVENT)}\` on. Register the process in \`${ready}\`.`;
     const message = `\`${displayPath(c.callee)}(...)\` is called ${describe(where, EVENT, ctx.dialect, ctx.text)}. ${why}`;
     let fix: FixPlan | undefined;
-    if (inWorkers) {
+    // Through an alias, `mgr` may serve other calls too: renaming where it was taken is left to the user.
+    if (inWorkers && direct) {
       fix = { kind: 'replace', title: `Use \`${receiver}.m.manage(...)\``, edits: [{ span: c.calleeSpans[n - 2], text: 'm' }] };
     } else if (where.kind === 'module' && !where.via && c.stmt?.topLevel && c.stmt.sole && safety.movable(c.stmt.span)) {
       fix = { kind: 'moveToListener', title: `Move into a ${ctx.dialect.eventName(EVENT)} listener`, stmt: c.stmt.span, role: EVENT, receiver };

@@ -2,17 +2,25 @@
  * Whether a module-level statement can move into a listener without changing what the module does. The listener
  * runs later (once the whole module has run, in the main process only), so the move is wrong when later
  * module-level code touches the shared-context attribute the statement sets (`app.shared_ctx.q.put(1)` would
- * find nothing), or rebinds a name the statement reads (`size = 20` after `app.shared_ctx.size = size`).
+ * find nothing), or rebinds a name the statement reads (`size = 20` after `app.shared_ctx.size = size`). Moved
+ * into a main_process_start listener, it runs after what such listeners already do, so a listener that touches
+ * the same attribute (`app.shared_ctx.q.put(1)`, or a move made earlier in a fix-all) rules the move out too.
  */
+import { EVERY_KEY } from '../analysis/attribute-writes';
 import { MODULE, type Exec, type Path, type Span } from '../analysis/model';
 import type { RuleContext } from './types';
 import { whereIs } from './where';
 
-/** Stands for every attribute: the shared context read as a whole (`vars(app.shared_ctx)`), or by a computed key. */
-const EVERY = '*';
+/**
+ * Stands for every attribute: the shared context read or written as a whole (`vars(app.shared_ctx)`,
+ * `Object.assign(app.sharedCtx, defaults)`), or by a computed key.
+ */
+const EVERY = EVERY_KEY;
+/** The listener a shared-context write moves into. */
+const SHARED_CTX_LISTENER = 'main_process_start';
 
 export class MoveSafety {
-  /** The last offset at which module-level code touches each shared-context attribute. */
+  /** The last offset at which module-level code touches each shared-context attribute (Infinity: a listener does). */
   private touches: Map<string, number> | undefined;
   /** The last offset at which each module-level name is bound. */
   private bound: Map<string, number> | undefined;
@@ -23,7 +31,8 @@ export class MoveSafety {
   movable(stmt: Span, shared?: string): boolean {
     if (shared !== undefined) {
       this.touches ??= this.sharedTouches();
-      if (Math.max(this.touches.get(shared) ?? -1, this.touches.get(EVERY) ?? -1) >= stmt.end) return false;
+      const last = shared === EVERY ? Math.max(-1, ...this.touches.values()) : Math.max(this.touches.get(shared) ?? -1, this.touches.get(EVERY) ?? -1);
+      if (last >= stmt.end) return false;
     }
     this.bound ??= this.moduleBindings();
     for (const name of namesIn(this.ctx.text.slice(stmt.start, stmt.end))) {
@@ -33,19 +42,23 @@ export class MoveSafety {
   }
 
   private sharedTouches(): Map<string, number> {
-    const { facts } = this.ctx;
+    const { facts, sem } = this.ctx;
     const out = new Map<string, number>();
+    const writes = sem.writes();
+    // `app.shared_ctx` in `setattr(app.shared_ctx, "q", ...)` is the object written to, not a read of every key.
+    const written = new Set(writes.map((a) => objectKey(a.targetSpans)));
     const chains: Array<[Path, Exec, number]> = [
       ...facts.calls.map((c): [Path, Exec, number] => [c.callee, c.exec, c.span.start]),
-      ...facts.assigns.map((a): [Path, Exec, number] => [a.target, a.exec, a.span.start]),
-      ...facts.refs.map((r): [Path, Exec, number] => [r.path, r.exec, r.span.start]),
+      ...writes.map((a): [Path, Exec, number] => [a.target, a.exec, a.span.start]),
+      ...facts.refs.filter((r) => !written.has(`${r.span.start}:${r.span.end}`)).map((r): [Path, Exec, number] => [r.path, r.exec, r.span.start]),
     ];
     for (const [path, exec, at] of chains) {
       const where = whereIs(exec, this.ctx.sem);
-      if (where.kind !== 'module') continue;
+      const inListener = where.kind === 'roles' && where.roles.has(SHARED_CTX_LISTENER);
+      if (where.kind !== 'module' && !inListener) continue;
       const name = this.sharedAttribute(path, exec, at);
       if (name === undefined) continue;
-      const when = where.via ? where.via.span.start : at;
+      const when = inListener ? Infinity : where.kind === 'module' && where.via ? where.via.span.start : at;
       out.set(name, Math.max(out.get(name) ?? -1, when));
     }
     return out;
@@ -73,6 +86,11 @@ export class MoveSafety {
     for (const f of facts.functions) if (f.exec.scope === MODULE) bind(f.name, f.span.start);
     return out;
   }
+}
+
+/** The extent of a write target's object (`app.shared_ctx` in `app.shared_ctx.q`), as `start:end`. */
+function objectKey(spans: readonly Span[]): string {
+  return spans.length >= 2 ? `${spans[0].start}:${spans[spans.length - 2].end}` : '';
 }
 
 const STRING = /(["'`])(?:\\.|(?!\1)[^\\\r\n])*\1/g;

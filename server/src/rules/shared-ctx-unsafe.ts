@@ -27,12 +27,14 @@ export const sharedCtxUnsafe: Rule = (ctx) => {
     if (py ? w.name === '_lock' : w.name.startsWith('_')) continue;
     const unsafe = unsafeValue(a.value, ctx, a.exec);
     if (!unsafe) continue;
+    // A computed key (`app.sharedCtx[key] = 1`) is named at run time only.
+    const name = w.name === '[]' ? 'under a computed key' : `\`${w.name}\``;
     const oneProcess = unsafe.oneProcess ? ` A \`${unsafe.type}\` works within one process only: use its multiprocessing counterpart.` : '';
     const message = py
-      ? `Unsafe object \`${w.name}\` with type \`<class '${unsafe.type}'>\` was added to shared_ctx. It may not function as intended: ` +
+      ? `Unsafe object ${name} with type \`<class '${unsafe.type}'>\` was added to shared_ctx. It may not function as intended: ` +
         `only multiprocessing and ctypes objects (Queue, Value, Array, Lock, ...) are shared, every worker gets its own copy of anything else.${oneProcess} ` +
         `Consider using the regular ctx (\`${w.receiver}.ctx\`).`
-      : `Unsafe object \`${w.name}\` with type \`${unsafe.type}\` was added to sharedCtx. It may not function as intended: each worker gets ` +
+      : `Unsafe object ${name} with type \`${unsafe.type}\` was added to sharedCtx. It may not function as intended: each worker gets ` +
         `a copy. Use the regular context (\`${w.receiver}.ctx\`), or a shared primitive (Value, Queue, SharedArray, Lock, Event, Semaphore).`;
     findings.push({ code: 'WM-D3', span: unsafe.span, message });
   }

@@ -38,7 +38,7 @@ function literal(v: Value | null | undefined): string | undefined {
 
 function collect(ctx: RuleContext): Setting[] {
   const out: Setting[] = [];
-  for (const a of ctx.facts.assigns) {
+  for (const a of ctx.sem.writes()) {
     if (a.op !== 'assign') continue;
     const name = a.target[a.target.length - 1];
     if (name !== 'THRESHOLD' && name !== 'start_method' && name !== 'START_METHOD_SET') continue;

@@ -1,5 +1,5 @@
 /** Our manager's names (package 'worker-manager'): App, listeners, the multiplexer, primitives. */
-import { WORKER_ROLE, camelToSnake, snakeToCamel, type Dialect, type Registration, type RuleCode } from '../analysis/dialect';
+import { WORKER_ROLE, camelToSnake, snakeToCamel, type AttributeWriter, type Dialect, type Registration, type RuleCode } from '../analysis/dialect';
 import type { Prop, Value } from '../analysis/model';
 import type { Sym } from '../analysis/symbols';
 
@@ -72,6 +72,17 @@ const BUILTIN_TYPES: Record<string, BuiltinType> = {
   Symbol: { called: 'symbol' },
 };
 
+/** Methods of the globals `Object` and `Reflect` that set or delete properties through the object's set trap. */
+const ATTRIBUTE_WRITERS: Record<string, Record<string, AttributeWriter>> = {
+  Object: { assign: 'assign' },
+  Reflect: { set: 'setattr', deleteProperty: 'delattr' },
+};
+
+function attributeWriter(callee: Sym): AttributeWriter | undefined {
+  if (callee.k !== 'member' || callee.of.k !== 'builtin') return undefined;
+  return Object.hasOwn(ATTRIBUTE_WRITERS, callee.of.name) && Object.hasOwn(ATTRIBUTE_WRITERS[callee.of.name], callee.name) ? ATTRIBUTE_WRITERS[callee.of.name][callee.name] : undefined;
+}
+
 function builtinType(name: string, isNew: boolean, argCount: number): string | undefined {
   // `Object(x)` / `new Object(x)` give back x itself when it is an object (a shared primitive, say).
   if (name === 'Object' && argCount > 0) return undefined;
@@ -87,9 +98,11 @@ export const typescriptDialect: Dialect = {
   moduleMember: (module, name) => (module === PACKAGE ? MEMBERS[name] : undefined),
   classMember: (cls, name) => (cls === 'App' && name === 'get' ? { k: 'factory', name: 'App.get', makes: { k: 'app' } } : undefined),
   construct: (cls) => (cls === 'App' ? { k: 'app' } : undefined),
-  builtins: new Set(Object.keys(BUILTIN_TYPES)),
+  builtins: new Set([...Object.keys(BUILTIN_TYPES), 'Reflect']),
   builtinType,
   itemwiseBuiltins: new Set(),
+  attributeWriterNames: new Set(Object.values(ATTRIBUTE_WRITERS).flatMap((methods) => Object.keys(methods))),
+  attributeWriter,
   appAnnotations: new Set(['App']),
   registration,
   constructorRegistration: (cls) => (cls === 'App' ? { role: WORKER_ROLE, fnArg: 1 } : null),

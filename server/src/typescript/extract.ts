@@ -18,7 +18,7 @@ import {
 import { isWatchedRef } from '../analysis/watched';
 import { exits, falseImpliesMain, guardNames, guardNamesKey, impliesMain, type GuardNames } from './guards';
 import { binaryType, eitherType, prefixType } from './operators';
-import { requiredModule, skipOuter } from './syntax';
+import { inlineRequireName, requireCallModule, requiredModule, skipOuter } from './syntax';
 
 const MAX_DEPTH = 400;
 
@@ -370,6 +370,9 @@ class Walker {
       for (const a of node.arguments ?? []) this.visit(a, ctx);
       return;
     }
+    // An inline `require('m')` imports m under a name of its own, which chains through it start with.
+    const required = ts.isCallExpression(node) ? requireCallModule(node) : null;
+    if (required !== null) this.facts.imports.push({ exec: execOf(ctx), module: required, imported: null, local: inlineRequireName(required), span: this.span(node) });
     const chain = this.pathOf(node.expression);
     const args: Value[] = [];
     let spread = false;
@@ -426,10 +429,14 @@ class Walker {
       if (ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) {
         return this.write(left, op === SK.EqualsToken ? node.right : null, op === SK.EqualsToken ? 'assign' : 'update', node, ctx, node.right);
       }
+      if (op === SK.EqualsToken && (ts.isArrayLiteralExpression(left) || ts.isObjectLiteralExpression(left))) {
+        this.destructure(left, node.right, ctx, node);
+        return this.visit(node.right, ctx);
+      }
       if (ts.isIdentifier(left) && op === SK.EqualsToken) {
         this.facts.bindings.push({ exec: execOf(ctx), name: left.text, value: this.valueOf(node.right), span: this.span(left) });
-      } else if (ts.isIdentifier(left) || (op === SK.EqualsToken && (ts.isArrayLiteralExpression(left) || ts.isObjectLiteralExpression(left)))) {
-        this.rebind(left, ctx); // `x += 1`, `[a, b] = pair`
+      } else if (ts.isIdentifier(left)) {
+        this.rebind(left, ctx); // `x += 1`
       }
       return this.children(node, ctx);
     }
@@ -461,7 +468,50 @@ class Walker {
     if (rhs) this.visit(rhs, ctx);
   }
 
-  /** Names bound to something not followed: `x += 1`, `[a, b] = pair`, `const { a } = o`, `for (x of xs)`. */
+  /**
+   * The targets of a destructuring assignment (`[app.sharedCtx.e] = [1]`, `({ a: app.sharedCtx.f } = obj)`): each
+   * member target is a write, each name a binding, with the value it gets when the source is a literal that says so.
+   */
+  private destructure(target: ts.Expression, value: ts.Expression | null, ctx: Ctx, whole: ts.Node, depth = 0): void {
+    if (depth > 20) return;
+    const t = skipOuter(target);
+    if (ts.isPropertyAccessExpression(t) || ts.isElementAccessExpression(t)) return this.write(t, value, 'assign', whole, ctx);
+    if (ts.isIdentifier(t)) {
+      this.facts.bindings.push({ exec: execOf(ctx), name: t.text, value: value ? this.valueOf(value) : null, span: this.span(t) });
+      return;
+    }
+    if (ts.isBinaryExpression(t) && t.operatorToken.kind === SK.EqualsToken) {
+      // A default (`[a = 1] = xs`): the target gets either, so its value is not followed.
+      this.destructure(t.left, null, ctx, whole, depth + 1);
+      return this.visit(t.right, ctx);
+    }
+    if (ts.isSpreadElement(t)) return this.destructure(t.expression, null, ctx, whole, depth + 1);
+    const source = value ? skipOuter(value) : null;
+    if (ts.isArrayLiteralExpression(t)) {
+      const items = source && ts.isArrayLiteralExpression(source) && !source.elements.some(ts.isSpreadElement) ? source.elements : null;
+      t.elements.forEach((el, i) => {
+        if (!ts.isOmittedExpression(el)) this.destructure(el, valueAt(items, i), ctx, whole, depth + 1);
+      });
+      return;
+    }
+    if (!ts.isObjectLiteralExpression(t)) return this.visit(t, ctx);
+    const props = source && ts.isObjectLiteralExpression(source) && !source.properties.some(ts.isSpreadAssignment) ? source : null;
+    for (const p of t.properties) {
+      if (ts.isShorthandPropertyAssignment(p)) {
+        const given = p.objectAssignmentInitializer ? null : propertyValue(props, p.name.text);
+        this.facts.bindings.push({ exec: execOf(ctx), name: p.name.text, value: given ? this.valueOf(given) : null, span: this.span(p.name) });
+        if (p.objectAssignmentInitializer) this.visit(p.objectAssignmentInitializer, ctx);
+      } else if (ts.isPropertyAssignment(p)) {
+        if (ts.isComputedPropertyName(p.name)) this.visit(p.name.expression, ctx);
+        const key = ts.isIdentifier(p.name) || ts.isStringLiteral(p.name) ? p.name.text : null;
+        this.destructure(p.initializer, key === null ? null : propertyValue(props, key), ctx, whole, depth + 1);
+      } else if (ts.isSpreadAssignment(p)) {
+        this.destructure(p.expression, null, ctx, whole, depth + 1);
+      }
+    }
+  }
+
+  /** Names bound to something not followed: `x += 1`, `const { a } = o`, `for (x of xs)`. */
   private rebind(target: ts.Node, ctx: Ctx, depth = 0): void {
     if (depth > 20) return;
     const t = ts.isExpression(target) ? skipOuter(target) : target;
@@ -519,6 +569,12 @@ class Walker {
         spans.push(literal ? { start: key.getStart(this.sf) + 1, end: key.end - 1 } : this.span(key));
         n = n.expression;
       } else if (ts.isCallExpression(n)) {
+        const required = requireCallModule(n);
+        if (required !== null) {
+          path.push(inlineRequireName(required));
+          spans.push(this.span(n));
+          return { path: path.reverse(), spans: spans.reverse() };
+        }
         path.push('()');
         spans.push({ start: n.expression.end, end: n.end });
         n = n.expression;
@@ -568,7 +624,7 @@ class Walker {
       case SK.ArrayLiteralExpression:
         return { kind: 'literal', type: 'array', span: s };
       case SK.ObjectLiteralExpression:
-        return { kind: 'literal', type: 'object', span: s, props: this.props(n as ts.ObjectLiteralExpression, depth) };
+        return { kind: 'literal', type: 'object', span: s, ...this.members(n as ts.ObjectLiteralExpression, depth) };
       case SK.ArrowFunction:
       case SK.FunctionExpression:
         return { kind: 'function', fn: s.start, span: s };
@@ -598,19 +654,49 @@ class Walker {
     }
   }
 
-  private props(obj: ts.ObjectLiteralExpression, depth: number): Prop[] {
-    const out: Prop[] = [];
+  /** An object literal's named properties, its spreads, and the spans of the members neither names (computed keys, accessors). */
+  private members(obj: ts.ObjectLiteralExpression, depth: number): { props: Prop[]; spreads?: Value[]; unnamed?: Span[] } {
+    const props: Prop[] = [];
+    const spreads: Value[] = [];
+    const unnamed: Span[] = [];
     for (const p of obj.properties) {
       if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) {
-        out.push({ name: p.name.text, nameSpan: this.span(p.name), value: this.valueOf(p.initializer, depth + 1) });
+        props.push({ name: p.name.text, nameSpan: this.span(p.name), value: this.valueOf(p.initializer, depth + 1) });
       } else if (ts.isShorthandPropertyAssignment(p)) {
-        out.push({ name: p.name.text, nameSpan: this.span(p.name), value: this.valueOf(p.name, depth + 1) });
+        props.push({ name: p.name.text, nameSpan: this.span(p.name), value: this.valueOf(p.name, depth + 1) });
       } else if (ts.isMethodDeclaration(p) && ts.isIdentifier(p.name)) {
-        out.push({ name: p.name.text, nameSpan: this.span(p.name), value: { kind: 'function', fn: p.getStart(this.sf), span: this.span(p) } });
+        props.push({ name: p.name.text, nameSpan: this.span(p.name), value: { kind: 'function', fn: p.getStart(this.sf), span: this.span(p) } });
+      } else if (ts.isSpreadAssignment(p)) {
+        spreads.push(this.valueOf(p.expression, depth + 1));
+      } else {
+        unnamed.push(this.span(p));
       }
     }
-    return out;
+    return { props, ...(spreads.length > 0 && { spreads }), ...(unnamed.length > 0 && { unnamed }) };
   }
+}
+
+/** The item at `i` of an array literal's items, when there is one. */
+function valueAt(items: ts.NodeArray<ts.Expression> | null, i: number): ts.Expression | null {
+  const item = items?.[i];
+  return item && !ts.isOmittedExpression(item) ? item : null;
+}
+
+/** The value an object literal gives the key `name` (its last plain property of that name), when it says so. */
+function propertyValue(obj: ts.ObjectLiteralExpression | null, name: string): ts.Expression | null {
+  if (!obj) return null;
+  for (let i = obj.properties.length - 1; i >= 0; i--) {
+    const p = obj.properties[i];
+    if (!p.name || (!ts.isIdentifier(p.name) && !ts.isStringLiteral(p.name)) || p.name.text !== name) {
+      // A computed key might be this one.
+      if (p.name && ts.isComputedPropertyName(p.name)) return null;
+      continue;
+    }
+    if (ts.isPropertyAssignment(p)) return p.initializer;
+    if (ts.isShorthandPropertyAssignment(p)) return p.name;
+    return null;
+  }
+  return null;
 }
 
 /** A literal of a type worked out from its parts, or 'other'. */

@@ -10,7 +10,7 @@ import { styleOf, suppressOnLine, takeStatement, wrapRun } from '../statement-ed
 import { eolOf, indentAt, lineEndOf, lineStartOf, nextLineStart, startsLine } from '../text';
 import { PACKAGE } from './dialect';
 import type { TypeScriptSnapshot } from './support';
-import { hasTopLevelAwait } from './syntax';
+import { hasTopLevelAwait, inlineRequireName } from './syntax';
 
 const COMMENT = /^(\/\/|\/\*)/;
 /** The usual TS/JS indentation, for a file that has none yet. */
@@ -62,7 +62,8 @@ function chooseGuard(input: FixInput): Guard {
   const ours = input.facts.imports.filter((i) => i.module === PACKAGE);
   const named = ours.find((i) => i.imported === 'isMain');
   if (named) return { open: `if (${named.local}(import.meta)) {` };
-  const namespace = ours.find((i) => i.imported === null);
+  // An inline `require(...)` is no namespace to call isMain on in an ES module.
+  const namespace = ours.find((i) => i.imported === null && i.local !== inlineRequireName(PACKAGE));
   if (namespace) return { open: `if (${namespace.local}.isMain(import.meta)) {` };
   return { open: 'if (isMain(import.meta)) {', importEdit: importIsMain(sf, input.text) };
 }

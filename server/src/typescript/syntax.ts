@@ -16,11 +16,23 @@ export function requiredModule(init: ts.Expression): { module: string; member: s
     member = e.name.text;
     e = skipOuter(e.expression);
   }
-  if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'require' && e.arguments.length === 1) {
-    const arg = e.arguments[0];
-    if (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) return { module: arg.text, member };
-  }
-  return null;
+  const module = requireCallModule(e);
+  return module === null ? null : { module, member };
+}
+
+/** The module of a `require('m')` call, or null. */
+export function requireCallModule(e: ts.Expression): string | null {
+  if (!ts.isCallExpression(e) || !ts.isIdentifier(e.expression) || e.expression.text !== 'require' || e.arguments.length !== 1) return null;
+  const arg = e.arguments[0];
+  return ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg) ? arg.text : null;
+}
+
+/**
+ * The name under which an inline `require('m')` (one not bound to a variable: `new (require('m').App)()`) is
+ * recorded as an import, and which starts the member chains through it.
+ */
+export function inlineRequireName(module: string): string {
+  return `require('${module}')`;
 }
 
 /** An `await` (or `for await`) outside every function: only an ES module can have one. */
